@@ -1,0 +1,38 @@
+// Module entry: creates this environment's AddonData and registers every
+// binding family. Loading in several worker threads gives each its own state.
+#include <napi.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "addon_data.h"
+#include "bindings.h"
+
+namespace dendrite::addon {
+
+// DENDRITE_ISA=scalar (or DENDRITE_FORCE_SCALAR=1) forces the portable path,
+// so the test suite can cover it on any machine.
+static Isa initial_isa() {
+  Isa isa = detect_best_isa();
+  const char* force = std::getenv("DENDRITE_FORCE_SCALAR");
+  if (force != nullptr && std::string(force) == "1") return Isa::Scalar;
+  const char* requested = std::getenv("DENDRITE_ISA");
+  Isa wanted;
+  if (requested != nullptr && parse_isa(requested, &wanted) && cpu_supports(wanted)) return wanted;
+  return isa;
+}
+
+Napi::Object init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData(new AddonData(initial_isa(), ThreadPool::hardware_threads()));
+  register_backend(env, exports);
+  register_gemm(env, exports);
+  return exports;
+}
+
+}  // namespace dendrite::addon
+
+static Napi::Object InitDendrite(Napi::Env env, Napi::Object exports) {
+  return dendrite::addon::init(env, exports);
+}
+
+NODE_API_MODULE(dendrite, InitDendrite)

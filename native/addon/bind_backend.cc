@@ -1,0 +1,63 @@
+// Backend control: which ISA runs, how many threads, scratch memory.
+#include "addon_data.h"
+#include "args.h"
+#include "bindings.h"
+
+namespace dendrite::addon {
+namespace {
+
+Napi::Value backend_info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  AddonData& data = AddonData::of(env);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("isa", isa_name(data.isa));
+  out.Set("bestIsa", isa_name(detect_best_isa()));
+  out.Set("threads", data.pool.size());
+  out.Set("hardwareThreads", ThreadPool::hardware_threads());
+  out.Set("workspaceBytes", static_cast<double>(data.workspace.reserved_bytes()));
+  out.Set("napiVersion", NAPI_VERSION);
+  return out;
+}
+
+Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
+  ArgReader args(info, "setNumThreads", 1);
+  size_t n = args.size(0, "threads", 1024);
+  if (n < 1) args.range_error("setNumThreads: argument 'threads' must be at least 1, got 0");
+  AddonData::of(info.Env()).pool.resize(static_cast<int>(n));
+  return info.Env().Undefined();
+}
+
+Napi::Value get_num_threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), AddonData::of(info.Env()).pool.size());
+}
+
+Napi::Value set_isa(const Napi::CallbackInfo& info) {
+  ArgReader args(info, "setIsa", 1);
+  std::string name = args.string(0, "isa");
+  Isa isa;
+  if (!parse_isa(name.c_str(), &isa)) {
+    args.range_error("setIsa: argument 'isa' must be 'scalar' or 'avx2', got '" + name + "'");
+  }
+  if (!cpu_supports(isa)) args.range_error("setIsa: this CPU cannot run '" + name + "' kernels");
+  AddonData::of(info.Env()).isa = isa;
+  return info.Env().Undefined();
+}
+
+Napi::Value release_workspace(const Napi::CallbackInfo& info) {
+  AddonData& data = AddonData::of(info.Env());
+  data.workspace.release_all();
+  data.report_external_memory(info.Env());
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void register_backend(Napi::Env env, Napi::Object exports) {
+  exports.Set("backendInfo", make_function(env, "backendInfo", backend_info));
+  exports.Set("setNumThreads", make_function(env, "setNumThreads", set_num_threads));
+  exports.Set("getNumThreads", make_function(env, "getNumThreads", get_num_threads));
+  exports.Set("setIsa", make_function(env, "setIsa", set_isa));
+  exports.Set("releaseWorkspace", make_function(env, "releaseWorkspace", release_workspace));
+}
+
+}  // namespace dendrite::addon

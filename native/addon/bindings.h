@@ -1,0 +1,13 @@
+// Each bind_*.cc file adds one family of functions to the addon's exports.
+// A new family: write bind_<family>.cc with a register_<family>() and list it
+// here and in addon.cc.
+#pragma once
+
+#include <napi.h>
+
+namespace dendrite::addon {
+
+void register_backend(Napi::Env env, Napi::Object exports);
+void register_gemm(Napi::Env env, Napi::Object exports);
+
+}  // namespace dendrite::addon

@@ -1,0 +1,18 @@
+// Single-precision matrix product on row-major matrices:
+//   C[m×n] = alpha · op(A) · op(B) + beta · C
+// op(A) is A (m×k, leading dimension lda) or, with trans_a, Aᵀ where A is k×m.
+// op(B) is B (k×n, ldb) or, with trans_b, Bᵀ where B is n×k.
+// beta == 0 never reads C (it may hold NaN). m, n or k may be 0.
+#pragma once
+
+#include <cstddef>
+
+#include "context.h"
+
+namespace dendrite {
+
+void gemm_f32(const Context& ctx, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+              float alpha, const float* a, size_t lda, const float* b, size_t ldb, float beta,
+              float* c, size_t ldc);
+
+}  // namespace dendrite

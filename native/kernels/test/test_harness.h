@@ -1,0 +1,74 @@
+// A minimal test harness for the kernel library (no external dependency):
+// TEST(name) { ... CHECK(cond) << "context"; } and a main() that runs them all.
+#pragma once
+
+#include <cstdio>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace dendrite_test {
+
+struct Registry {
+  std::vector<std::pair<std::string, std::function<void()>>> tests;
+  static Registry& get() {
+    static Registry r;
+    return r;
+  }
+};
+
+struct Failure {
+  Failure(int* failures, const char* file, int line, const char* expr)
+      : failures(failures), file(file), line(line), expr(expr) {}
+  int* failures;
+  const char* file;
+  int line;
+  const char* expr;
+  std::ostringstream msg;
+  ~Failure() {
+    ++*failures;
+    std::fprintf(stderr, "%s:%d: CHECK(%s) failed %s\n", file, line, expr, msg.str().c_str());
+  }
+  template <class T>
+  Failure& operator<<(const T& v) {
+    msg << v;
+    return *this;
+  }
+};
+
+inline int& failure_count() {
+  static int n = 0;
+  return n;
+}
+
+struct Registrar {
+  Registrar(const char* name, std::function<void()> fn) {
+    Registry::get().tests.emplace_back(name, std::move(fn));
+  }
+};
+
+inline int run_all() {
+  int failed_tests = 0;
+  for (auto& [name, fn] : Registry::get().tests) {
+    int before = failure_count();
+    fn();
+    bool ok = failure_count() == before;
+    if (!ok) ++failed_tests;
+    std::printf("[%s] %s\n", ok ? "pass" : "FAIL", name.c_str());
+  }
+  std::printf("%zu passed, %d failed\n", Registry::get().tests.size() - failed_tests, failed_tests);
+  return failed_tests == 0 ? 0 : 1;
+}
+
+}  // namespace dendrite_test
+
+#define TEST(name)                                                            \
+  static void name();                                                         \
+  static dendrite_test::Registrar name##_registrar(#name, name);              \
+  static void name()
+
+#define CHECK(cond)  \
+  if (cond) {        \
+  } else             \
+    dendrite_test::Failure(&dendrite_test::failure_count(), __FILE__, __LINE__, #cond)

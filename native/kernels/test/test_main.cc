@@ -1,0 +1,3 @@
+#include "test_harness.h"
+
+int main() { return dendrite_test::run_all(); }

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// Developer build with cmake-js into build-cmake/. Uses the headers of the
+// running Node.js when they are installed beside it (no download needed).
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const env = { ...process.env };
+if (!env.npm_config_nodedir) {
+  const prefix = path.join(path.dirname(process.execPath), '..');
+  if (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = prefix;
+}
+const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
+const args = [cmakeJs, 'compile', '--out', 'build-cmake', ...process.argv.slice(2)];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: path.join(__dirname, '..') });
+process.exit(r.status === null ? 1 : r.status);

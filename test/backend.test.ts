@@ -1,0 +1,49 @@
+import { execFileSync } from 'child_process';
+import { addonCandidates } from '../ts/native';
+import { backendInfo, getNumThreads, setIsa, setNumThreads } from '../ts/backend';
+
+describe('backend', () => {
+  test('reports ISA and threads', () => {
+    const info = backendInfo();
+    expect(['avx2', 'scalar']).toContain(info.isa);
+    expect(info.threads).toBeGreaterThanOrEqual(1);
+    expect(info.hardwareThreads).toBeGreaterThanOrEqual(1);
+    expect(info.napiVersion).toBe(9);
+  });
+
+  test('setNumThreads / getNumThreads', () => {
+    const before = getNumThreads();
+    setNumThreads(1);
+    expect(getNumThreads()).toBe(1);
+    expect(backendInfo().threads).toBe(1);
+    setNumThreads(3);
+    expect(getNumThreads()).toBe(3);
+    setNumThreads(before);
+  });
+
+  test('setNumThreads rejects bad counts with RangeError/TypeError', () => {
+    expect(() => setNumThreads(0)).toThrow(RangeError);
+    expect(() => setNumThreads(-2)).toThrow(RangeError);
+    expect(() => setNumThreads(1.5)).toThrow(RangeError);
+    expect(() => setNumThreads(NaN)).toThrow(RangeError);
+    expect(() => setNumThreads(1e9)).toThrow(/threads/);
+    expect(() => setNumThreads('2' as unknown as number)).toThrow(TypeError);
+  });
+
+  test('setIsa switches paths and rejects unknown names', () => {
+    const isa = backendInfo().isa;
+    setIsa('scalar');
+    expect(backendInfo().isa).toBe('scalar');
+    setIsa(isa as 'avx2' | 'scalar');
+    expect(() => setIsa('neon512' as 'avx2')).toThrow(RangeError);
+  });
+
+  test('DENDRITE_ISA=scalar forces the scalar path for a whole process', () => {
+    // Load the addon binary directly in a child process with the variable set.
+    const file = addonCandidates()[0];
+    const out = execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(file)}).backendInfo().isa)`], {
+      env: { ...process.env, DENDRITE_ISA: 'scalar' },
+    }).toString().trim();
+    expect(out).toBe('scalar');
+  });
+});

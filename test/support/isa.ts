@@ -1,0 +1,24 @@
+/** Runs a kernel test body under every ISA path this CPU has (the scalar one always). */
+import { native } from '../../ts/native';
+
+export function availableIsas(): Array<'scalar' | 'avx2'> {
+  const best = native().backendInfo().bestIsa;
+  return best === 'avx2' ? ['scalar', 'avx2'] : ['scalar'];
+}
+
+/** Calls fn once per ISA and thread count, restoring the backend afterwards. */
+export function forEachBackend(fn: (isa: string, threads: number) => void, threadCounts = [1, 2]): void {
+  const info = native().backendInfo();
+  try {
+    for (const isa of availableIsas()) {
+      native().setIsa(isa);
+      for (const t of threadCounts) {
+        native().setNumThreads(t);
+        fn(isa, t);
+      }
+    }
+  } finally {
+    native().setIsa(info.isa);
+    native().setNumThreads(info.threads);
+  }
+}

@@ -1,0 +1,3 @@
+/** dendrite: deep learning for Node.js. */
+export { backendInfo, setNumThreads, getNumThreads, setIsa, releaseWorkspace } from './backend';
+export type { BackendInfo } from './backend';
