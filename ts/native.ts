@@ -7,22 +7,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type { BackendBindings } from './bindings/backend';
+import type { GemmBindings } from './bindings/gemm';
 
-/** Everything the addon exports, with argument order as the bindings read them. */
-export interface NativeAddon {
-  backendInfo(): { isa: string; bestIsa: string; threads: number; hardwareThreads: number; workspaceBytes: number; napiVersion: number };
-  setNumThreads(threads: number): void;
-  getNumThreads(): number;
-  setIsa(isa: string): void;
-  releaseWorkspace(): void;
-  /** Strided batched C_i = alpha·op(A_i)·op(B_i) + beta·C_i; a stride of 0 broadcasts. */
-  gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-    a: Float32Array, lda: number, strideA: number,
-    b: Float32Array, ldb: number, strideB: number,
-    beta: number, c: Float32Array, ldc: number, strideC: number, batch: number,
-  ): void;
-}
+/**
+ * Everything the addon exports. Each binding family declares its types in
+ * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
+ */
+export interface NativeAddon extends BackendBindings, GemmBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;
