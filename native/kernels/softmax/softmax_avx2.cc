@@ -26,31 +26,41 @@ float row_max(const float* x, size_t n) {
   return simd::horizontal_max(_mm256_max_ps(_mm256_max_ps(m0, m1), _mm256_max_ps(m2, m3)));
 }
 
-// Σ exp(x[i] - m), storing each term in out when Store.
+// Σ exp(x[i] - m), storing each term in out when Store. Lanes accumulate in
+// float over blocks of kSumBlock elements, blocks in double, so long rows do
+// not drift.
+constexpr size_t kSumBlock = 1024;
+
 template <bool Store>
 float exp_shifted(const float* x, size_t n, float m, float* out) {
   const __m256 mv = _mm256_set1_ps(m);
-  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+  double total = 0.0;
   size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    __m256 e0 = vmath::exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
-    __m256 e1 = vmath::exp(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), mv));
-    if (Store) _mm256_storeu_ps(out + i, e0), _mm256_storeu_ps(out + i + 8, e1);
-    s0 = _mm256_add_ps(s0, e0);
-    s1 = _mm256_add_ps(s1, e1);
+  while (i < n) {
+    const size_t end = i + kSumBlock < n ? i + kSumBlock : n;
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    for (; i + 16 <= end; i += 16) {
+      __m256 e0 = vmath::exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+      __m256 e1 = vmath::exp(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8), mv));
+      if (Store) _mm256_storeu_ps(out + i, e0), _mm256_storeu_ps(out + i + 8, e1);
+      s0 = _mm256_add_ps(s0, e0);
+      s1 = _mm256_add_ps(s1, e1);
+    }
+    for (; i + 8 <= end; i += 8) {
+      __m256 e = vmath::exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
+      if (Store) _mm256_storeu_ps(out + i, e);
+      s0 = _mm256_add_ps(s0, e);
+    }
+    if (i < end) {
+      // Missing lanes read as -inf, whose exp is 0.
+      __m256 e = vmath::exp(_mm256_sub_ps(simd::load_tail(x + i, end - i, _mm256_set1_ps(-INFINITY)), mv));
+      if (Store) simd::store_tail(out + i, end - i, e);
+      s1 = _mm256_add_ps(s1, e);
+      i = end;
+    }
+    total += simd::horizontal_sum(_mm256_add_ps(s0, s1));
   }
-  for (; i + 8 <= n; i += 8) {
-    __m256 e = vmath::exp(_mm256_sub_ps(_mm256_loadu_ps(x + i), mv));
-    if (Store) _mm256_storeu_ps(out + i, e);
-    s0 = _mm256_add_ps(s0, e);
-  }
-  if (i < n) {
-    // Missing lanes read as -inf, whose exp is 0.
-    __m256 e = vmath::exp(_mm256_sub_ps(simd::load_tail(x + i, n - i, _mm256_set1_ps(-INFINITY)), mv));
-    if (Store) simd::store_tail(out + i, n - i, e);
-    s1 = _mm256_add_ps(s1, e);
-  }
-  return simd::horizontal_sum(_mm256_add_ps(s0, s1));
+  return static_cast<float>(total);
 }
 
 void scale_in_place(float* out, size_t n, float scale) {
@@ -70,18 +80,26 @@ void log_softmax_row(const float* x, size_t n, float* out) {
   simd::map_span(x, out, n, [=](__m256 v) { return _mm256_sub_ps(_mm256_sub_ps(v, mv), lv); });
 }
 
-// Σ a[i]·b[i] (b = nullptr: Σ a[i]).
+// Σ a[i]·b[i] (b = nullptr: Σ a[i]), blocked like exp_shifted.
 float dot(const float* a, const float* b, size_t n) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = s0;
-  size_t i = 0;
   const __m256 one = _mm256_set1_ps(1.0f);
-  for (; i + 16 <= n; i += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), b ? _mm256_loadu_ps(b + i) : one, s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), b ? _mm256_loadu_ps(b + i + 8) : one, s1);
+  double total = 0.0;
+  size_t i = 0;
+  while (i < n) {
+    const size_t end = i + kSumBlock < n ? i + kSumBlock : n;
+    __m256 s0 = _mm256_setzero_ps(), s1 = s0;
+    for (; i + 16 <= end; i += 16) {
+      s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), b ? _mm256_loadu_ps(b + i) : one, s0);
+      s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), b ? _mm256_loadu_ps(b + i + 8) : one, s1);
+    }
+    for (; i + 8 <= end; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), b ? _mm256_loadu_ps(b + i) : one, s0);
+    if (i < end) {
+      s1 = _mm256_fmadd_ps(simd::load_tail(a + i, end - i), b ? simd::load_tail(b + i, end - i) : one, s1);
+      i = end;
+    }
+    total += simd::horizontal_sum(_mm256_add_ps(s0, s1));
   }
-  for (; i + 8 <= n; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), b ? _mm256_loadu_ps(b + i) : one, s0);
-  if (i < n) s1 = _mm256_fmadd_ps(simd::load_tail(a + i, n - i), b ? simd::load_tail(b + i, n - i) : one, s1);
-  return simd::horizontal_sum(_mm256_add_ps(s0, s1));
+  return static_cast<float>(total);
 }
 
 void softmax_backward_row(const float* y, const float* gy, size_t n, float* gx) {

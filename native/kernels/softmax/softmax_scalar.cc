@@ -12,14 +12,15 @@ float row_max(const float* x, size_t n) {
   return m;
 }
 
-// out[i] = exp(x[i] - m); returns the sum.
+// out[i] = exp(x[i] - m); returns the sum (accumulated in double: a
+// sequential float sum over long rows drifts by several ulps).
 float exp_shifted(const float* x, size_t n, float m, float* out) {
-  float sum = 0.0f;
+  double sum = 0.0;
   for (size_t i = 0; i < n; ++i) {
     out[i] = std::exp(x[i] - m);
     sum += out[i];
   }
-  return sum;
+  return static_cast<float>(sum);
 }
 
 void softmax_row(const float* x, size_t n, float* out) {
@@ -29,21 +30,23 @@ void softmax_row(const float* x, size_t n, float* out) {
 
 void log_softmax_row(const float* x, size_t n, float* out) {
   float m = row_max(x, n);
-  float sum = 0.0f;
+  double sum = 0.0;
   for (size_t i = 0; i < n; ++i) sum += std::exp(x[i] - m);
-  float log_sum = std::log(sum);
+  float log_sum = static_cast<float>(std::log(sum));
   for (size_t i = 0; i < n; ++i) out[i] = (x[i] - m) - log_sum;
 }
 
 void softmax_backward_row(const float* y, const float* gy, size_t n, float* gx) {
-  float dot = 0.0f;
-  for (size_t i = 0; i < n; ++i) dot += gy[i] * y[i];
+  double sum = 0.0;
+  for (size_t i = 0; i < n; ++i) sum += static_cast<double>(gy[i]) * y[i];
+  const float dot = static_cast<float>(sum);
   for (size_t i = 0; i < n; ++i) gx[i] = y[i] * (gy[i] - dot);
 }
 
 void log_softmax_backward_row(const float* y, const float* gy, size_t n, float* gx) {
-  float sum = 0.0f;
-  for (size_t i = 0; i < n; ++i) sum += gy[i];
+  double total = 0.0;
+  for (size_t i = 0; i < n; ++i) total += gy[i];
+  const float sum = static_cast<float>(total);
   for (size_t i = 0; i < n; ++i) gx[i] = gy[i] - std::exp(y[i]) * sum;
 }
 
