@@ -12,12 +12,19 @@ import type { GemmBindings } from './bindings/gemm';
 import type { ConvBindings } from './bindings/conv';
 import type { PoolBindings } from './bindings/pool';
 import type { DropoutBindings } from './bindings/dropout';
+import type { LayoutBindings } from './bindings/layout';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
  * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
  */
-export interface NativeAddon extends BackendBindings, GemmBindings, ConvBindings, PoolBindings, DropoutBindings {}
+export interface NativeAddon extends
+  BackendBindings,
+  GemmBindings,
+  ConvBindings,
+  PoolBindings,
+  DropoutBindings,
+  LayoutBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;
