@@ -13,6 +13,7 @@ import type { ConvBindings } from './bindings/conv';
 import type { PoolBindings } from './bindings/pool';
 import type { DropoutBindings } from './bindings/dropout';
 import type { LayoutBindings } from './bindings/layout';
+import type { AugmentBindings } from './bindings/augment';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
@@ -24,7 +25,8 @@ export interface NativeAddon extends
   ConvBindings,
   PoolBindings,
   DropoutBindings,
-  LayoutBindings {}
+  LayoutBindings,
+  AugmentBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

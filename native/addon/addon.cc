@@ -30,6 +30,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_pool(env, exports);
   register_dropout(env, exports);
   register_layout(env, exports);
+  register_augment(env, exports);
   return exports;
 }
 

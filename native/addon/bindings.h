@@ -13,5 +13,6 @@ void register_conv(Napi::Env env, Napi::Object exports);
 void register_pool(Napi::Env env, Napi::Object exports);
 void register_dropout(Napi::Env env, Napi::Object exports);
 void register_layout(Napi::Env env, Napi::Object exports);
+void register_augment(Napi::Env env, Napi::Object exports);
 
 }  // namespace dendrite::addon
