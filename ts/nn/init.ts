@@ -7,7 +7,8 @@
  * Fans follow PyTorch: for a weight [out, in, ...kernel], fanIn = in·prod(kernel)
  * and fanOut = out·prod(kernel); for a 2-D [out, in] weight, fanIn = in.
  */
-import { Tensor, rand, randn } from '../tensor';
+import type { Tensor } from '../tensor/tensor';
+import { rand, randn } from '../tensor/random';
 
 export type Nonlinearity =
   | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
@@ -44,13 +45,13 @@ export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: 
 
 function floatData(t: Tensor, where: string): Float32Array {
   if (t.dtype !== 'float32') throw new TypeError(`${where}: needs a float32 tensor, got ${t.dtype}`);
-  return t.data as Float32Array;
+  return t.data;
 }
 
 /** Fills with values uniform in [low, high). */
 export function uniform_(t: Tensor, low = 0, high = 1): Tensor {
   const out = floatData(t, 'uniform_');
-  const r = rand([out.length]).data as Float32Array;
+  const r = rand([out.length]).data;
   const span = high - low;
   for (let i = 0; i < out.length; i++) out[i] = low + span * r[i];
   return t;
@@ -59,13 +60,13 @@ export function uniform_(t: Tensor, low = 0, high = 1): Tensor {
 /** Fills with values from N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
   const out = floatData(t, 'normal_');
-  const r = randn([out.length]).data as Float32Array;
+  const r = randn([out.length]).data;
   for (let i = 0; i < out.length; i++) out[i] = mean + std * r[i];
   return t;
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  (t.data as Float32Array | Int32Array).fill(value);
+  t._typed().fill(value);
   return t;
 }
 

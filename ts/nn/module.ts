@@ -13,7 +13,8 @@
  * explicitly (a buffer is state saved in the state dict but not trained).
  * Dotted names follow the tree: `0.weight`, `features.conv1.bias`.
  */
-import { Tensor } from '../tensor';
+import { Tensor } from '../tensor/tensor';
+import { tensor } from '../tensor/create';
 
 const parameterTensors = new WeakSet<Tensor>();
 
@@ -156,7 +157,7 @@ export abstract class Module {
   /** Number of trainable values (elements of every parameter). */
   numParameters(): number {
     let n = 0;
-    for (const p of this.parameters()) n += p.data.length;
+    for (const p of this.parameters()) n += p.numel;
     return n;
   }
 
@@ -216,12 +217,12 @@ export abstract class Module {
     for (const [name, target] of own) {
       const src = dict[name];
       if (src === undefined) continue;
-      if (!src || !Array.isArray(src.shape) || src.data === undefined) {
+      if (!src || !Array.isArray(src.shape) || (!(src instanceof Tensor) && src.data === undefined)) {
         errors.push(`${name}: not a tensor (needs shape and data)`);
       } else if (!sameShape(src.shape, target.shape)) {
         errors.push(`${name}: shape ${shapeText(src.shape)} in the state dict, ${shapeText(target.shape)} in the module`);
-      } else if (src.data.length !== target.data.length) {
-        errors.push(`${name}: ${src.data.length} values for shape ${shapeText(src.shape)}`);
+      } else if (valuesOf(src).length !== target.numel) {
+        errors.push(`${name}: ${valuesOf(src).length} values for shape ${shapeText(src.shape)}`);
       } else if (src.dtype !== undefined && src.dtype !== target.dtype) {
         errors.push(`${name}: dtype ${src.dtype} in the state dict, ${target.dtype} in the module`);
       }
@@ -229,7 +230,7 @@ export abstract class Module {
     if (errors.length > 0) throw new RangeError(`${where}: ${errors.join('; ')}`);
     for (const [name, target] of own) {
       const src = dict[name];
-      if (src !== undefined) (target.data as Float32Array | Int32Array).set(src.data as ArrayLike<number>);
+      if (src !== undefined) target._typed().set(valuesOf(src));
     }
     return { missingKeys, unexpectedKeys };
   }
@@ -250,5 +251,10 @@ export abstract class Module {
 }
 
 function snapshot(t: Tensor): Tensor {
-  return new Tensor(t.data.slice(), [...t.shape], t.dtype);
+  return tensor(t._typed().slice(), t.shape, { dtype: t.dtype });
+}
+
+/** The values of a state-dict entry (int32 tensors included, whose .data is not float). */
+function valuesOf(src: TensorLike): ArrayLike<number> {
+  return src instanceof Tensor ? src._typed() : src.data;
 }

@@ -5,7 +5,7 @@
  * native kernel (ts/bindings/optim.ts), so a step costs one pass over each
  * parameter and its state.
  */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../tensor/tensor';
 import type { ParamRegularizer } from './regularizer';
 
 /** Hyper-parameters every optimizer has. */

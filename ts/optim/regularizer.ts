@@ -13,7 +13,7 @@
  * Decoupled weight decay (AdamW's `weightDecay`) and coupled L2 (`weightDecay`
  * of SGD/Adam/RMSprop/Adagrad) stay hyper-parameters of the optimizers, as in PyTorch.
  */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../tensor/tensor';
 
 export interface ParamRegularizer {
   /** The term this policy adds to the loss for `param` (a plain number; not part of the autograd graph). */

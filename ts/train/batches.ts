@@ -4,7 +4,8 @@
  * any iterable / async iterable of batches such as a data.DataLoader (iterated
  * afresh every epoch; it does its own batching and shuffling).
  */
-import { Tensor, tensor } from '../tensor';
+import { Tensor } from '../tensor/tensor';
+import { tensor } from '../tensor/create';
 import { indexSelect } from '../ops';
 
 export interface Batch {
@@ -70,7 +71,7 @@ export function seededRandom(seed: number): () => number {
 /** Rows [start, end) of t as a new tensor. */
 export function takeRows(t: Tensor, start: number, end: number): Tensor {
   const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  return tensor(t.data.slice(start * row, end * row), [end - start, ...t.shape.slice(1)], { dtype: t.dtype });
+  return tensor(t._typed().slice(start * row, end * row), [end - start, ...t.shape.slice(1)], { dtype: t.dtype });
 }
 
 /** Batches of in-memory tensors, in order or permuted by `random`. */

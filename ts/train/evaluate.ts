@@ -1,5 +1,5 @@
 /** evaluate and predict: one pass in evaluation mode without recording the graph. */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../tensor/tensor';
 import { noGrad } from '../autograd';
 import { concat } from '../ops';
 import type { Module } from '../nn/module';

@@ -5,7 +5,7 @@
  * progress bar, and the event loop served between batches so a server keeps
  * answering while it trains.
  */
-import { rand } from '../tensor';
+import { rand } from '../tensor/random';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import { BatchIterable, DataSpec, TensorData, batchCount, checkData, isTensorData, iterateBatches, seededRandom, takeRows } from './batches';
@@ -92,7 +92,7 @@ export async function fit(model: Module, trainData: DataSpec | BatchIterable, op
   const optimizer = options.optimizer;
   const hasRegularizers = optimizer.paramGroups.some((g) => g.regularizers.length > 0);
   const shuffle = options.shuffle ?? true;
-  const seed = options.seed ?? Math.floor((rand([1]).data as Float32Array)[0] * 4294967296);
+  const seed = options.seed ?? Math.floor(rand([1]).data[0] * 4294967296);
   const random = shuffle ? seededRandom(seed) : null;
   const steps = batchCount(train, batchSize);
   const progress = new ProgressBar(options.verbose ?? 1, options.progressStream);
@@ -113,7 +113,7 @@ export async function fit(model: Module, trainData: DataSpec | BatchIterable, op
       optimizer.zeroGrad();
       const pred = model.call(b.x);
       const loss = lossFn(pred, b.y);
-      if (loss.data.length !== 1) {
+      if (loss.numel !== 1) {
         throw new RangeError(`fit: the loss must be a scalar, got shape [${loss.shape.join(', ')}] (reduce it with mean() or sum())`);
       }
       const values: Logs = {};

@@ -1,5 +1,5 @@
 /** Loss functions `fit` and `evaluate` accept by name, or any (pred, target) → scalar function. */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../tensor/tensor';
 import { binaryCrossEntropyWithLogits, crossEntropy, mse } from '../nn/functional';
 
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;

@@ -3,7 +3,7 @@
  * values directly (no graph), and are averaged over an epoch weighted by
  * batch size.
  */
-import type { Tensor } from '../tensor';
+import type { Tensor } from '../tensor/tensor';
 
 /** A metric: a name for the logs and a per-batch value. */
 export interface Metric {
@@ -21,8 +21,9 @@ export type MetricSpec = 'accuracy' | Metric;
  * `threshold` is 0 for logits (the default) and 0.5 for probabilities.
  */
 export function accuracy(pred: Tensor, target: Tensor, threshold = 0): number {
-  const p = pred.data;
-  const t = target.data;
+  // _typed(): read without pinning, so the buffers can still be recycled after backward.
+  const p = pred._typed();
+  const t = target._typed();
   const n = pred.shape.length === 0 ? 1 : pred.shape[0];
   if (n === 0) return NaN;
   const cols = p.length / n;

@@ -1,5 +1,5 @@
 /** Activation layers: each wraps one differentiable op. */
-import type { Tensor } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
 import { Module } from '../module';
 
 export class ReLU extends Module {

@@ -1,5 +1,6 @@
 /** 2-D convolution over NCHW input, weight OIHW [out, in, kh, kw] as PyTorch. */
-import { Tensor, empty } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
+import { zeros } from '../../tensor/create';
 import { conv2d } from '../functional';
 import { Module, parameter } from '../module';
 import { BiasInitializer, Initializer, initLayer } from '../init';
@@ -47,8 +48,8 @@ export class Conv2d extends Module {
     this.stride = pair('Conv2d', 'stride', options.stride ?? 1, 1);
     this.padding = pair('Conv2d', 'padding', options.padding ?? 0, 0);
     this.dilation = pair('Conv2d', 'dilation', options.dilation ?? 1, 1);
-    this.weight = parameter(empty([outChannels, inChannels, ...this.kernelSize]));
-    this.bias = options.bias ?? true ? parameter(empty([outChannels])) : null;
+    this.weight = parameter(zeros([outChannels, inChannels, ...this.kernelSize]));
+    this.bias = options.bias ?? true ? parameter(zeros([outChannels])) : null;
     initLayer(this.weight, this.bias, options.init, options.biasInit, 'Conv2d');
   }
 

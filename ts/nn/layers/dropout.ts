@@ -1,5 +1,5 @@
 /** Inverted dropout: active in training mode, the identity in evaluation mode. */
-import type { Tensor } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
 import { dropout, dropout2d } from '../functional';
 import { Module } from '../module';
 

@@ -1,5 +1,6 @@
 /** A lookup table of `num` vectors of `dim` values, indexed by int32 tensors of any shape. */
-import { Tensor, empty } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
+import { zeros } from '../../tensor/create';
 import { indexSelect } from '../../ops';
 import { Module, parameter } from '../module';
 import { Initializer, initWeight, normal_ } from '../init';
@@ -21,7 +22,7 @@ export class Embedding extends Module {
     }
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    this.weight = parameter(empty([numEmbeddings, embeddingDim]));
+    this.weight = parameter(zeros([numEmbeddings, embeddingDim]));
     if (options.init === undefined || options.init === 'default') normal_(this.weight);
     else initWeight(this.weight, options.init, 'Embedding');
   }

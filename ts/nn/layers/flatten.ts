@@ -1,5 +1,5 @@
 /** Flattens dimensions startDim..endDim into one (a view; no copy). */
-import type { Tensor } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
 import { Module } from '../module';
 
 export class Flatten extends Module {

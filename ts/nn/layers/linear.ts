@@ -1,5 +1,6 @@
 /** Fully connected layer y = x·Wᵀ + b, weight [out, in] as PyTorch stores it. */
-import { Tensor, empty } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
+import { zeros } from '../../tensor/create';
 import { linear } from '../functional';
 import { Module, parameter } from '../module';
 import { BiasInitializer, Initializer, initLayer } from '../init';
@@ -29,8 +30,8 @@ export class Linear extends Module {
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
-    this.weight = parameter(empty([outFeatures, inFeatures]));
-    this.bias = options.bias ?? true ? parameter(empty([outFeatures])) : null;
+    this.weight = parameter(zeros([outFeatures, inFeatures]));
+    this.bias = options.bias ?? true ? parameter(zeros([outFeatures])) : null;
     initLayer(this.weight, this.bias, options.init, options.biasInit, 'Linear');
   }
 

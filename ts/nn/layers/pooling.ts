@@ -1,5 +1,5 @@
 /** Max and average pooling over NCHW input. */
-import type { Tensor } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
 import { avgPool2d, maxPool2d } from '../functional';
 import { Module } from '../module';
 import { Pair, pair } from './conv';

@@ -1,5 +1,5 @@
 /** Runs layers one after another; the layers are its children '0', '1', …, indexable as seq[i]. */
-import type { Tensor } from '../../tensor';
+import type { Tensor } from '../../tensor/tensor';
 import { Module } from '../module';
 
 export class Sequential extends Module {
