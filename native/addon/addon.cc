@@ -26,6 +26,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData(initial_isa(), ThreadPool::hardware_threads()));
   register_backend(env, exports);
   register_gemm(env, exports);
+  register_elementwise(env, exports);
+  register_reduce(env, exports);
+  register_softmax(env, exports);
+  register_optim(env, exports);
   return exports;
 }
 
