@@ -14,6 +14,10 @@ import type { PoolBindings } from './bindings/pool';
 import type { DropoutBindings } from './bindings/dropout';
 import type { LayoutBindings } from './bindings/layout';
 import type { AugmentBindings } from './bindings/augment';
+import type { ElementwiseBindings } from './bindings/elementwise';
+import type { ReduceBindings } from './bindings/reduce';
+import type { SoftmaxBindings } from './bindings/softmax';
+import type { OptimBindings } from './bindings/optim';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
@@ -26,7 +30,11 @@ export interface NativeAddon extends
   PoolBindings,
   DropoutBindings,
   LayoutBindings,
-  AugmentBindings {}
+  AugmentBindings,
+  ElementwiseBindings,
+  ReduceBindings,
+  SoftmaxBindings,
+  OptimBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

@@ -31,6 +31,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_dropout(env, exports);
   register_layout(env, exports);
   register_augment(env, exports);
+  register_elementwise(env, exports);
+  register_reduce(env, exports);
+  register_softmax(env, exports);
+  register_optim(env, exports);
   return exports;
 }
 
