@@ -18,6 +18,9 @@ import type { ElementwiseBindings } from './bindings/elementwise';
 import type { ReduceBindings } from './bindings/reduce';
 import type { SoftmaxBindings } from './bindings/softmax';
 import type { OptimBindings } from './bindings/optim';
+import type { ConvBindings } from './bindings/conv';
+import type { PoolBindings } from './bindings/pool';
+import type { DropoutBindings } from './bindings/dropout';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
@@ -35,6 +38,9 @@ export interface NativeAddon extends
   ReduceBindings,
   SoftmaxBindings,
   OptimBindings {}
+export interface NativeAddon
+  extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
+    ConvBindings, PoolBindings, DropoutBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

@@ -35,6 +35,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_reduce(env, exports);
   register_softmax(env, exports);
   register_optim(env, exports);
+  register_conv(env, exports);
+  register_pool(env, exports);
+  register_dropout(env, exports);
   return exports;
 }
 
