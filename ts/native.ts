@@ -9,12 +9,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendBindings } from './bindings/backend';
 import type { GemmBindings } from './bindings/gemm';
+import type { LayoutBindings } from './bindings/layout';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
  * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
  */
-export interface NativeAddon extends BackendBindings, GemmBindings {}
+export interface NativeAddon extends BackendBindings, GemmBindings, LayoutBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

@@ -26,6 +26,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new AddonData(initial_isa(), ThreadPool::hardware_threads()));
   register_backend(env, exports);
   register_gemm(env, exports);
+  register_layout(env, exports);
   return exports;
 }
 

@@ -9,5 +9,6 @@ namespace dendrite::addon {
 
 void register_backend(Napi::Env env, Napi::Object exports);
 void register_gemm(Napi::Env env, Napi::Object exports);
+void register_layout(Napi::Env env, Napi::Object exports);
 
 }  // namespace dendrite::addon
