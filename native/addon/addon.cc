@@ -27,6 +27,9 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_backend(env, exports);
   register_gemm(env, exports);
   register_layout(env, exports);
+  register_conv(env, exports);
+  register_pool(env, exports);
+  register_dropout(env, exports);
   return exports;
 }
 
