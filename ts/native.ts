@@ -10,6 +10,10 @@ import * as path from 'path';
 import type { BackendBindings } from './bindings/backend';
 import type { GemmBindings } from './bindings/gemm';
 import type { LayoutBindings } from './bindings/layout';
+import type { ElementwiseBindings } from './bindings/elementwise';
+import type { ReduceBindings } from './bindings/reduce';
+import type { SoftmaxBindings } from './bindings/softmax';
+import type { OptimBindings } from './bindings/optim';
 import type { ConvBindings } from './bindings/conv';
 import type { PoolBindings } from './bindings/pool';
 import type { DropoutBindings } from './bindings/dropout';
@@ -18,7 +22,9 @@ import type { DropoutBindings } from './bindings/dropout';
  * Everything the addon exports. Each binding family declares its types in
  * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
  */
-export interface NativeAddon extends BackendBindings, GemmBindings, LayoutBindings, ConvBindings, PoolBindings, DropoutBindings {}
+export interface NativeAddon
+  extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
+    ConvBindings, PoolBindings, DropoutBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

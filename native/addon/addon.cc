@@ -27,6 +27,10 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_backend(env, exports);
   register_gemm(env, exports);
   register_layout(env, exports);
+  register_elementwise(env, exports);
+  register_reduce(env, exports);
+  register_softmax(env, exports);
+  register_optim(env, exports);
   register_conv(env, exports);
   register_pool(env, exports);
   register_dropout(env, exports);
