@@ -17,6 +17,7 @@ import type { OptimBindings } from './bindings/optim';
 import type { ConvBindings } from './bindings/conv';
 import type { PoolBindings } from './bindings/pool';
 import type { DropoutBindings } from './bindings/dropout';
+import type { AugmentBindings } from './bindings/augment';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
@@ -24,7 +25,7 @@ import type { DropoutBindings } from './bindings/dropout';
  */
 export interface NativeAddon
   extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
-    ConvBindings, PoolBindings, DropoutBindings {}
+    ConvBindings, PoolBindings, DropoutBindings, AugmentBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;
