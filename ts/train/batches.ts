@@ -1,0 +1,113 @@
+/**
+ * Where `fit`, `evaluate` and `predict` get their batches: in-memory tensors
+ * `{ x, y }` (sliced into batches here, reshuffled every epoch when asked), or
+ * any iterable / async iterable of batches such as a data.DataLoader (iterated
+ * afresh every epoch; it does its own batching and shuffling).
+ */
+import { Tensor } from '../tensor/tensor';
+import { tensor } from '../tensor/create';
+import { indexSelect } from '../ops';
+
+export interface Batch {
+  x: Tensor;
+  y: Tensor;
+}
+
+/** Inputs and targets in memory, one sample per row of the first dimension. */
+export interface TensorData {
+  x: Tensor;
+  y: Tensor;
+}
+
+export type BatchLike = Batch | [Tensor, Tensor];
+export type BatchIterable = (Iterable<BatchLike> | AsyncIterable<BatchLike>) & { length?: number; numBatches?: number };
+export type DataSpec = TensorData | BatchIterable;
+
+export function isTensorData(d: unknown): d is TensorData {
+  return typeof d === 'object' && d !== null && (d as TensorData).x instanceof Tensor && (d as TensorData).y instanceof Tensor;
+}
+
+function isIterable(d: unknown): d is BatchIterable {
+  return typeof d === 'object' && d !== null && (Symbol.iterator in d || Symbol.asyncIterator in d);
+}
+
+/** Checks a data argument and that x and y agree on the number of samples. */
+export function checkData(d: unknown, where: string): DataSpec {
+  if (isTensorData(d)) {
+    const n = d.x.shape[0];
+    if (d.x.shape.length === 0 || d.y.shape.length === 0) throw new RangeError(`${where}: x and y need a first (sample) dimension`);
+    if (d.y.shape[0] !== n) throw new RangeError(`${where}: x has ${n} samples but y has ${d.y.shape[0]}`);
+    return d;
+  }
+  if (isIterable(d)) return d;
+  throw new TypeError(`${where}: data must be { x: Tensor, y: Tensor } or an iterable of batches (such as a DataLoader)`);
+}
+
+/** Number of batches per pass, when known. */
+export function batchCount(d: DataSpec, batchSize: number): number | undefined {
+  if (isTensorData(d)) return Math.ceil(d.x.shape[0] / batchSize);
+  if (typeof d.numBatches === 'number') return d.numBatches;
+  if (typeof d.length === 'number') return d.length;
+  return undefined;
+}
+
+function toBatch(b: BatchLike, where: string): Batch {
+  if (Array.isArray(b) && b.length === 2) return { x: b[0], y: b[1] };
+  if (b && typeof b === 'object' && 'x' in b && 'y' in b) return b as Batch;
+  throw new TypeError(`${where}: a batch must be { x, y } or [x, y]`);
+}
+
+/** mulberry32: a small seeded generator for the order of samples. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    let t = (state = (state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Rows [start, end) of t as a new tensor. */
+export function takeRows(t: Tensor, start: number, end: number): Tensor {
+  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  return tensor(t._typed().slice(start * row, end * row), [end - start, ...t.shape.slice(1)], { dtype: t.dtype });
+}
+
+/** Batches of in-memory tensors, in order or permuted by `random`. */
+function* tensorBatches(d: TensorData, batchSize: number, random: (() => number) | null): Generator<Batch> {
+  const n = d.x.shape[0];
+  if (random === null) {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      yield { x: takeRows(d.x, start, end), y: takeRows(d.y, start, end) };
+    }
+    return;
+  }
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const idx = tensor(order.slice(start, end), [end - start], { dtype: 'int32' });
+    yield { x: indexSelect(d.x, 0, idx), y: indexSelect(d.y, 0, idx) };
+  }
+}
+
+/** One pass over the data. */
+export async function* iterateBatches(d: DataSpec, batchSize: number, random: (() => number) | null, where: string): AsyncGenerator<Batch> {
+  if (isTensorData(d)) {
+    yield* tensorBatches(d, batchSize, random);
+    return;
+  }
+  if (Symbol.asyncIterator in d) {
+    for await (const b of d as AsyncIterable<BatchLike>) yield toBatch(b, where);
+  } else {
+    for (const b of d as Iterable<BatchLike>) yield toBatch(b, where);
+  }
+}
