@@ -38,6 +38,7 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_conv(env, exports);
   register_pool(env, exports);
   register_dropout(env, exports);
+  register_augment(env, exports);
   return exports;
 }
 

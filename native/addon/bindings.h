@@ -21,5 +21,6 @@ void register_optim(Napi::Env env, Napi::Object exports);
 void register_conv(Napi::Env env, Napi::Object exports);
 void register_pool(Napi::Env env, Napi::Object exports);
 void register_dropout(Napi::Env env, Napi::Object exports);
+void register_augment(Napi::Env env, Napi::Object exports);
 
 }  // namespace dendrite::addon
