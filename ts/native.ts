@@ -18,10 +18,6 @@ import type { ElementwiseBindings } from './bindings/elementwise';
 import type { ReduceBindings } from './bindings/reduce';
 import type { SoftmaxBindings } from './bindings/softmax';
 import type { OptimBindings } from './bindings/optim';
-import type { ConvBindings } from './bindings/conv';
-import type { PoolBindings } from './bindings/pool';
-import type { DropoutBindings } from './bindings/dropout';
-import type { AugmentBindings } from './bindings/augment';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
@@ -39,10 +35,6 @@ export interface NativeAddon extends
   ReduceBindings,
   SoftmaxBindings,
   OptimBindings {}
-export interface NativeAddon
-  extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
-    ConvBindings, PoolBindings, DropoutBindings {}
-    ConvBindings, PoolBindings, DropoutBindings, AugmentBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

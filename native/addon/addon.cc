@@ -35,10 +35,6 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_reduce(env, exports);
   register_softmax(env, exports);
   register_optim(env, exports);
-  register_conv(env, exports);
-  register_pool(env, exports);
-  register_dropout(env, exports);
-  register_augment(env, exports);
   return exports;
 }
 

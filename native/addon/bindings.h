@@ -18,9 +18,5 @@ void register_elementwise(Napi::Env env, Napi::Object exports);
 void register_reduce(Napi::Env env, Napi::Object exports);
 void register_softmax(Napi::Env env, Napi::Object exports);
 void register_optim(Napi::Env env, Napi::Object exports);
-void register_conv(Napi::Env env, Napi::Object exports);
-void register_pool(Napi::Env env, Napi::Object exports);
-void register_dropout(Napi::Env env, Napi::Object exports);
-void register_augment(Napi::Env env, Napi::Object exports);
 
 }  // namespace dendrite::addon
