@@ -26,11 +26,13 @@ void scale_c(size_t m, size_t n, float beta, float* c, size_t ldc) {
   }
 }
 
-// Few rows of C: packing A and B would cost about as much as the product.
-// The in-place kernels need k contiguous in A when B is transposed.
+// Few rows of C: packing B would cost about as much as the product, and
+// the in-place kernels are faster (measured on AVX2: up to 32 rows when B is
+// row-major and streams through C, up to 8 for the dot products of a
+// transposed B, which also need k contiguous in A).
 bool use_small_path(const GemmProblem& p) {
-  if (p.m > 8) return false;
-  return !(p.a.trans && p.b.trans);
+  if (!p.b.trans) return p.m <= 32;
+  return p.m <= 8 && !p.a.trans;
 }
 
 }  // namespace
