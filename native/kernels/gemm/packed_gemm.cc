@@ -61,14 +61,20 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
   const size_t kc_max = std::min(blocking.kc, pr.k);
   const size_t nc_max = std::min(blocking.nc, round_up(pr.n, kNR));
 
-  // Blocks of M: as few as the mc limit allows, a multiple of the thread
-  // count when there are enough, each a whole number of micro-panels.
+  // Blocks of M: as few as the mc limit allows, each a whole number of
+  // micro-panels; with several threads, a multiple of the thread count and
+  // two per thread where blocks stay at least kMinRows tall, so a thread
+  // that the OS delays holds up less of the work.
+  constexpr size_t kMinRows = 8 * kMR;
   size_t m_blocks = ceil_div(pr.m, blocking.mc);
-  if (m_blocks >= nthreads) m_blocks = round_up(m_blocks, nthreads);
+  if (nthreads > 1) {
+    size_t want = std::min(2 * nthreads, std::max<size_t>(1, pr.m / kMinRows));
+    m_blocks = round_up(std::max(m_blocks, want), nthreads);
+  }
   const size_t mc = std::min(round_up(ceil_div(pr.m, m_blocks), kMR), round_up(pr.m, kMR));
   m_blocks = ceil_div(pr.m, mc);
-  // With fewer M blocks than threads, the jr loop is split too.
-  const size_t n_splits = m_blocks >= nthreads ? 1 : ceil_div(nthreads, m_blocks);
+  // With fewer M blocks than twice the threads, the jr loop is split too.
+  const size_t n_splits = nthreads == 1 || m_blocks >= 2 * nthreads ? 1 : ceil_div(2 * nthreads, m_blocks);
 
   float* b_pack =
       workspace.get_as<float>(Workspace::key(kWsGemmPackB, threads.slot), kc_max * nc_max + kPackSlack);
@@ -89,7 +95,7 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
 
       // Pack the kc×nc panel of B, the micro-panels split among the threads.
       const Operand b = offset(pr.b, pc, jc);
-      const size_t pack_tasks = std::min(nthreads, panels);
+      const size_t pack_tasks = std::min(nthreads == 1 ? 1 : 2 * nthreads, panels);
       run_tasks(threads, pack_tasks, [&](size_t t, int) {
         size_t q0 = panels * t / pack_tasks, q1 = panels * (t + 1) / pack_tasks;
         if (q0 == q1) return;
