@@ -84,7 +84,11 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
     size_t block = SIZE_MAX;
   };
   const size_t pool_threads = threads.pool ? static_cast<size_t>(threads.pool->size()) : 1;
-  std::vector<ThreadState> state(std::max(pool_threads, static_cast<size_t>(threads.slot) + 1));
+  const size_t states = std::max(pool_threads, static_cast<size_t>(threads.slot) + 1);
+  // On the stack for usual thread counts: small products should not pay for an allocation.
+  ThreadState local_states[16];
+  std::vector<ThreadState> heap_states(states > 16 ? states : 0);
+  ThreadState* state = states > 16 ? heap_states.data() : local_states;
 
   for (size_t jc = 0; jc < pr.n; jc += nc_max) {
     const size_t nc = std::min(nc_max, pr.n - jc);
@@ -103,7 +107,7 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
         kernels.pack_b(offset(b, 0, q0 * kNR), kc, cols, b_pack + q0 * kNR * kc);
       });
 
-      for (auto& s : state) s.block = SIZE_MAX;
+      for (size_t t = 0; t < states; ++t) state[t].block = SIZE_MAX;
       const Operand a = offset(pr.a, 0, pc);
       run_tasks(threads, m_blocks * n_splits, [&](size_t t, int thread) {
         const size_t block = t / n_splits, split = t % n_splits;
