@@ -40,8 +40,8 @@ bool use_small_path(const GemmProblem& p) {
 int useful_threads(const GemmProblem& p, int available) {
   // Multiply-adds per thread worth a hand-off to the pool (a few µs when the
   // workers are awake). The small path is bound by reading B, which two
-  // threads' caches serve twice as fast, so it splits sooner.
-  const double min_work = use_small_path(p) ? double(1 << 18) : double(1 << 20);
+  // threads' caches serve twice as fast, so it splits at an eighth of the work.
+  const double min_work = use_small_path(p) ? double(1 << 17) : double(1 << 20);
   const double work = double(p.m) * double(p.n) * double(p.k);
   const int useful = static_cast<int>(std::min(work / min_work, 1024.0));
   return std::max(1, std::min(available, useful));
