@@ -1,3 +1,28 @@
 /** dendrite: deep learning for Node.js. */
+import './tensor/methods';
+
 export { backendInfo, setNumThreads, getNumThreads, setIsa, releaseWorkspace } from './backend';
 export type { BackendInfo } from './backend';
+
+// Tensors and their creation.
+export { Tensor } from './tensor/tensor';
+export type { DType } from './tensor/dtype';
+export type { NestedArray } from './tensor/nested';
+export { tensor, asTensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye } from './tensor/create';
+export type { TensorOptions, TensorData } from './tensor/create';
+export { manualSeed, getRngState, setRngState, rand, randn, randint, randperm, randLike, randnLike } from './tensor/random';
+export type { RngState } from './tensor/random';
+export { memoryStats, emptyCache, setPoolLimit } from './tensor/pool';
+export type { PoolStats } from './tensor/pool';
+
+// Autograd.
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
+export { backward } from './autograd/engine';
+export type { BackwardOptions } from './autograd/engine';
+export type { GradNode } from './autograd/node';
+
+// Ops as functions.
+export * from './ops';
+
+// Layers and functional forms.
+export * as nn from './nn';

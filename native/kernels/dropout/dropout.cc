@@ -1,0 +1,119 @@
+#include "dropout/dropout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "dropout/dropout_kernels.h"
+#include "dropout/philox.h"
+
+namespace dendrite {
+namespace {
+
+// Elements per task: below this another thread costs more than it saves.
+constexpr size_t kMinTaskElements = size_t{1} << 16;
+
+bool use_avx2(const Context& ctx) {
+#ifdef DENDRITE_DROPOUT_HAS_AVX2
+  return ctx.isa == Isa::Avx2;
+#else
+  return false;
+#endif
+}
+
+void scale_elements(bool avx2_path, const float* src, float* dst, size_t n, float factor) {
+#ifdef DENDRITE_DROPOUT_HAS_AVX2
+  if (avx2_path) return avx2::scale_elements(src, dst, n, factor);
+#endif
+  scale_elements_scalar(src, dst, n, factor);
+}
+
+}  // namespace
+
+DropoutRule dropout_rule(double p) {
+  const double threshold = std::floor(p * 4294967296.0);
+  DropoutRule rule;
+  rule.threshold = threshold <= 0 ? 0u : threshold >= 4294967295.0 ? 0xFFFFFFFFu : static_cast<uint32_t>(threshold);
+  rule.scale = static_cast<float>(1.0 / (1.0 - p));
+  return rule;
+}
+
+void dropout_forward_scalar(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position,
+                            uint32_t seed, const DropoutRule& rule) {
+  size_t i = 0;
+  while (i < n) {
+    const uint64_t g = position + i;
+    const PhiloxBlock block = dropout_block(seed, g >> 2);
+    for (unsigned w = static_cast<unsigned>(g & 3); w < 4 && i < n; ++w, ++i) {
+      const bool keep = block.word[w] >= rule.threshold;
+      const float v = x[i];
+      mask[i] = keep ? 1 : 0;
+      out[i] = v * (keep ? rule.scale : 0.0f);
+    }
+  }
+}
+
+void dropout_backward_scalar(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx) {
+  for (size_t i = 0; i < n; ++i) gx[i] = gy[i] * (mask[i] != 0 ? scale : 0.0f);
+}
+
+void scale_elements_scalar(const float* src, float* dst, size_t n, float factor) {
+  for (size_t i = 0; i < n; ++i) dst[i] = src[i] * factor;
+}
+
+void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* mask, size_t n, double p,
+                     uint32_t seed, uint64_t offset) {
+  const DropoutRule rule = dropout_rule(p);
+  const bool avx2_path = use_avx2(ctx);
+  parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
+    if (rule.threshold == 0) {
+      // p = 0 (or below 2^-32): everything is kept, unscaled.
+      if (out != x) std::memcpy(out + i0, x + i0, (i1 - i0) * sizeof(float));
+      std::memset(mask + i0, 1, i1 - i0);
+      return;
+    }
+#ifdef DENDRITE_DROPOUT_HAS_AVX2
+    if (avx2_path) return avx2::dropout_forward(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule);
+#endif
+    dropout_forward_scalar(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule);
+  });
+}
+
+void dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t n, double p, float* gx) {
+  const float scale = dropout_rule(p).scale;
+  const bool avx2_path = use_avx2(ctx);
+  parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
+#ifdef DENDRITE_DROPOUT_HAS_AVX2
+    if (avx2_path) return avx2::dropout_backward(gy + i0, mask + i0, i1 - i0, scale, gx + i0);
+#endif
+    dropout_backward_scalar(gy + i0, mask + i0, i1 - i0, scale, gx + i0);
+  });
+}
+
+void channel_dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* mask, size_t planes,
+                             size_t spatial, double p, uint32_t seed, uint64_t offset) {
+  const DropoutRule rule = dropout_rule(p);
+  const bool avx2_path = use_avx2(ctx);
+  const size_t min_planes = std::max<size_t>(1, kMinTaskElements / std::max<size_t>(spatial, 1));
+  parallel_for(ctx, planes, min_planes, [&](size_t p0, size_t p1, int) {
+    for (size_t pl = p0; pl < p1; ++pl) {
+      const bool keep = dropout_random_word(seed, offset + pl) >= rule.threshold;
+      mask[pl] = keep ? 1 : 0;
+      scale_elements(avx2_path, x + pl * spatial, out + pl * spatial, spatial, keep ? rule.scale : 0.0f);
+    }
+  });
+}
+
+void channel_dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t planes,
+                              size_t spatial, double p, float* gx) {
+  const float scale = dropout_rule(p).scale;
+  const bool avx2_path = use_avx2(ctx);
+  const size_t min_planes = std::max<size_t>(1, kMinTaskElements / std::max<size_t>(spatial, 1));
+  parallel_for(ctx, planes, min_planes, [&](size_t p0, size_t p1, int) {
+    for (size_t pl = p0; pl < p1; ++pl) {
+      scale_elements(avx2_path, gy + pl * spatial, gx + pl * spatial, spatial, mask[pl] != 0 ? scale : 0.0f);
+    }
+  });
+}
+
+}  // namespace dendrite

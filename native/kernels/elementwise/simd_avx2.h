@@ -1,0 +1,96 @@
+// Small AVX2 helpers shared by the *_avx2.cc kernels: masked loads and stores
+// for the tail of a span, and horizontal reductions. Include ONLY from files
+// compiled with -mavx2 -mfma. Everything here has internal linkage so no
+// AVX2-compiled copy of an inline function can be picked by the linker for
+// code that runs on CPUs without AVX2.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+namespace dendrite::simd {
+
+// Lanes [0, count) set, count in [0, 8].
+static inline __m256i tail_mask(size_t count) {
+  alignas(32) static const int32_t table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table + 8 - count));
+}
+
+// Loads `count` floats (< 8); the other lanes are `fill`. Never touches memory past p + count.
+static inline __m256 load_tail(const float* p, size_t count, __m256 fill) {
+  __m256i mask = tail_mask(count);
+  return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, mask), _mm256_castsi256_ps(mask));
+}
+
+static inline __m256 load_tail(const float* p, size_t count) {
+  return _mm256_maskload_ps(p, tail_mask(count));
+}
+
+static inline void store_tail(float* p, size_t count, __m256 v) {
+  _mm256_maskstore_ps(p, tail_mask(count), v);
+}
+
+static inline float horizontal_sum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+static inline double horizontal_sum(__m256d v) {
+  __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+  s = _mm_add_sd(s, _mm_unpackhi_pd(s, s));
+  return _mm_cvtsd_f64(s);
+}
+
+// Largest lane; a NaN lane is not guaranteed to win (callers that must
+// propagate NaN check for it separately).
+static inline float horizontal_max(__m256 v) {
+  __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+  m = _mm_max_ss(m, _mm_movehdup_ps(m));
+  return _mm_cvtss_f32(m);
+}
+
+// Adds the 8 floats of v, widened to double, into acc.
+static inline __m256d add_widened(__m256d acc, __m256 v) {
+  acc = _mm256_add_pd(acc, _mm256_cvtps_pd(_mm256_castps256_ps128(v)));
+  return _mm256_add_pd(acc, _mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)));
+}
+
+// Lanes where v is NaN, as an all-ones mask.
+static inline __m256 is_nan(__m256 v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q); }
+
+static inline __m256 abs(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
+
+// out[i] = f(x[i]) over a span, eight lanes at a time; the tail goes through
+// the same f with masked loads/stores, so every element gets the same math.
+template <class F>
+static inline void map_span(const float* x, float* out, size_t n, F f) {
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 r0 = f(_mm256_loadu_ps(x + i));
+    __m256 r1 = f(_mm256_loadu_ps(x + i + 8));
+    _mm256_storeu_ps(out + i, r0);
+    _mm256_storeu_ps(out + i + 8, r1);
+  }
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(x + i)));
+  if (i < n) store_tail(out + i, n - i, f(load_tail(x + i, n - i)));
+}
+
+// out[i] = f(a[i], b[i], c[i]) (backward kernels: x, y, gy -> gx).
+template <class F>
+static inline void map_span3(const float* a, const float* b, const float* c, float* out, size_t n, F f) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), _mm256_loadu_ps(c + i)));
+  }
+  if (i < n) {
+    size_t rest = n - i;
+    store_tail(out + i, rest, f(load_tail(a + i, rest), load_tail(b + i, rest), load_tail(c + i, rest)));
+  }
+}
+
+}  // namespace dendrite::simd

@@ -1,0 +1,68 @@
+// Portable kernels of the plain unary math ops and their derivatives.
+#include <cmath>
+
+#include "elementwise/unary_kernels.h"
+
+namespace dendrite {
+namespace {
+
+// sign with sign(0) = 0 and sign(NaN) = NaN (as NumPy).
+inline float sign_of(float x) { return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x != x ? x : 0.0f); }
+
+template <UnaryOp Op>
+inline float forward_one(float x) {
+  if constexpr (Op == UnaryOp::Neg) return -x;
+  if constexpr (Op == UnaryOp::Abs) return std::fabs(x);
+  if constexpr (Op == UnaryOp::Exp) return std::exp(x);
+  if constexpr (Op == UnaryOp::Log) return std::log(x);
+  if constexpr (Op == UnaryOp::Sqrt) return std::sqrt(x);
+  if constexpr (Op == UnaryOp::Sign) return sign_of(x);
+  if constexpr (Op == UnaryOp::Square) return x * x;
+  if constexpr (Op == UnaryOp::Reciprocal) return 1.0f / x;
+}
+
+// gy · op'(x), written with the forward output y where that is cheaper.
+template <UnaryOp Op>
+inline float backward_one(float x, float y, float gy) {
+  if constexpr (Op == UnaryOp::Neg) return -gy;
+  if constexpr (Op == UnaryOp::Abs) return gy * sign_of(x);
+  if constexpr (Op == UnaryOp::Exp) return gy * y;
+  if constexpr (Op == UnaryOp::Log) return gy / x;
+  if constexpr (Op == UnaryOp::Sqrt) return gy / (y + y);
+  if constexpr (Op == UnaryOp::Sign) return 0.0f;
+  if constexpr (Op == UnaryOp::Square) return gy * (x + x);
+  if constexpr (Op == UnaryOp::Reciprocal) return -gy * (y * y);
+}
+
+template <UnaryOp Op>
+void forward_span(const float* x, float* out, size_t n, float) {
+  for (size_t i = 0; i < n; ++i) out[i] = forward_one<Op>(x[i]);
+}
+
+template <UnaryOp Op>
+void backward_span(const float* x, const float* y, const float* gy, float* gx, size_t n, float) {
+  for (size_t i = 0; i < n; ++i) gx[i] = backward_one<Op>(x[i], y[i], gy[i]);
+}
+
+template <UnaryOp Op>
+UnarySpanKernels entry() {
+  return {forward_span<Op>, backward_span<Op>};
+}
+
+}  // namespace
+
+UnarySpanKernels math_unary_kernels_scalar(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::Neg: return entry<UnaryOp::Neg>();
+    case UnaryOp::Abs: return entry<UnaryOp::Abs>();
+    case UnaryOp::Exp: return entry<UnaryOp::Exp>();
+    case UnaryOp::Log: return entry<UnaryOp::Log>();
+    case UnaryOp::Sqrt: return entry<UnaryOp::Sqrt>();
+    case UnaryOp::Sign: return entry<UnaryOp::Sign>();
+    case UnaryOp::Square: return entry<UnaryOp::Square>();
+    case UnaryOp::Reciprocal: return entry<UnaryOp::Reciprocal>();
+    default: return {};
+  }
+}
+
+}  // namespace dendrite
