@@ -5,6 +5,7 @@
  * progress bar, and the event loop served between batches so a server keeps
  * answering while it trains.
  */
+import { backward } from '../autograd/engine';
 import { rand } from '../tensor/random';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
@@ -120,7 +121,8 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       // Metrics read the predictions before backward, which may recycle their memory.
       for (const m of metrics) values[m.name] = m.fn(pred, b.y);
       values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
-      loss.backward();
+      // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
+      backward(loss, null, { freeActivations: true });
       optimizer.step();
       running.add(values, size);
       batch++;
