@@ -145,11 +145,21 @@ void rows_dot_b(const float* a, size_t lda, Operand b, size_t n, size_t k, float
   for (; j < n; ++j) tile_dots<R, 1>(a, lda, b.data + j * b.ld, b.ld, k, alpha, beta, c + j, ldc);
 }
 
+// Every pair of rows of A meets a block of rows of B (about 512 KiB) while it
+// is in L2, so B is read from memory once however many rows C has.
 void small_gemm_b_cols(Operand a, Operand b, size_t m, size_t n, size_t k, float alpha, float beta,
                        float* c, size_t ldc) {
-  size_t i = 0;
-  for (; i + 2 <= m; i += 2) rows_dot_b<2>(a.data + i * a.ld, a.ld, b, n, k, alpha, beta, c + i * ldc, ldc);
-  if (i < m) rows_dot_b<1>(a.data + i * a.ld, a.ld, b, n, k, alpha, beta, c + i * ldc, ldc);
+  const size_t block = std::max<size_t>(8, (size_t{128} << 10) / std::max<size_t>(k, 1) / 8 * 8);
+  for (size_t j0 = 0; j0 < n; j0 += block) {
+    Operand bj = b;
+    bj.data = b.data + j0 * b.ld;
+    const size_t cols = std::min(block, n - j0);
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+      rows_dot_b<2>(a.data + i * a.ld, a.ld, bj, cols, k, alpha, beta, c + i * ldc + j0, ldc);
+    }
+    if (i < m) rows_dot_b<1>(a.data + i * a.ld, a.ld, bj, cols, k, alpha, beta, c + i * ldc + j0, ldc);
+  }
 }
 
 }  // namespace
