@@ -2,8 +2,9 @@
 // kc×nc panel of B, shared by all threads) → ic over M (by mc; each thread
 // packs its own mc×kc block of A) → jr over the B micro-panels → ir over the
 // A micro-panels → micro-kernel. Threads split the ic loop, and the jr loop
-// as well when M has fewer blocks than there are threads; never pc, so each
-// element of C is summed in the same order whatever the thread count.
+// as well when M has too few blocks to give each thread two; never pc, so
+// each element of C is summed in the same order whatever the thread count
+// (results are bit-identical for any number of threads).
 #include <algorithm>
 #include <cstdint>
 #include <vector>
