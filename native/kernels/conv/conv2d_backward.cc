@@ -41,6 +41,19 @@ void for_unit_channels(const Context& ctx, const Conv2dGeometry& g, const ConvCh
                });
 }
 
+// gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images,
+// where gy_i [o, tile] starts at gy + i·gy_stride with rows ld_gy apart and
+// col_i [k, tile] at col + i·col_stride with rows `tile` apart. The products
+// share their output, so they run one after another, each threaded inside.
+void accumulate_weight_gradient(const Context& ctx, size_t o, size_t k, size_t tile, const float* gy,
+                                size_t ld_gy, size_t gy_stride, const float* col, size_t col_stride,
+                                size_t images, bool first, float* gw) {
+  if (images == 0) return;
+  gemm_f32(ctx, false, true, o, k, tile, 1.0f, gy, ld_gy, col, tile, first ? 0.0f : 1.0f, gw, k);
+  gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + gy_stride, ld_gy, gy_stride, col + col_stride,
+                   tile, col_stride, 1.0f, gw, k, 0, images - 1);
+}
+
 }  // namespace
 
 void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* w,
@@ -58,18 +71,12 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
   }
 
   if (g.is_pointwise()) {
-    for (size_t b = 0; b < g.n; ++b) {
-      const float* gy_b = gy + b * out_image;
-      // gW[o, c] += gy_b[o, p] · x_b[c, p]ᵀ
-      if (gw != nullptr) {
-        gemm_f32(ctx, false, true, g.o, g.c, plane, 1.0f, gy_b, plane, x + b * in_image, plane,
-                 b == 0 ? 0.0f : 1.0f, gw, g.c);
-      }
-      // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]
-      if (gx != nullptr) {
-        gemm_f32(ctx, true, false, g.c, plane, g.o, 1.0f, w, g.c, gy_b, plane, 0.0f, gx + b * in_image,
-                 plane);
-      }
+    // gW[o, c] = Σ_b gy_b[o, p] · x_b[c, p]ᵀ
+    if (gw != nullptr) accumulate_weight_gradient(ctx, g.o, g.c, plane, gy, plane, out_image, x, in_image, g.n, true, gw);
+    // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]
+    if (gx != nullptr) {
+      gemm_f32_batched(ctx, true, false, g.c, plane, g.o, 1.0f, w, g.c, 0, gy, plane, out_image, 0.0f, gx,
+                       plane, in_image, g.n);
     }
     return;
   }
@@ -86,23 +93,19 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
     const size_t tile = chunk.tile();
     if (gw != nullptr) {
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-        im2col_channels(g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
+        im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
       });
       // gW[o, k] += gy_b[o, p0:p1] · col_bᵀ
-      for (size_t u = 0; u < chunk.images; ++u) {
-        gemm_f32(ctx, false, true, g.o, k, tile, 1.0f, gy + (chunk.first + u) * out_image + chunk.p0, plane,
-                 col + u * k * tile, tile, first_weight_product ? 0.0f : 1.0f, gw, k);
-        first_weight_product = false;
-      }
+      accumulate_weight_gradient(ctx, g.o, k, tile, gy + chunk.first * out_image + chunk.p0, plane, out_image, col,
+                                 k * tile, chunk.images, first_weight_product, gw);
+      first_weight_product = false;
     }
     if (gx != nullptr) {
       // gcol_b = W[o, k]ᵀ · gy_b[o, p0:p1], then folded back onto the image.
-      for (size_t u = 0; u < chunk.images; ++u) {
-        gemm_f32(ctx, true, false, k, tile, g.o, 1.0f, w, k, gy + (chunk.first + u) * out_image + chunk.p0,
-                 plane, 0.0f, gcol + u * k * tile, tile);
-      }
+      gemm_f32_batched(ctx, true, false, k, tile, g.o, 1.0f, w, k, 0, gy + chunk.first * out_image + chunk.p0,
+                       plane, out_image, 0.0f, gcol, tile, k * tile, chunk.images);
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-        col2im_channels(g, gcol + u * k * tile, c0, c1, chunk.p0, chunk.p1, gx + (chunk.first + u) * in_image,
+        col2im_channels(ctx.isa, g, gcol + u * k * tile, c0, c1, chunk.p0, chunk.p1, gx + (chunk.first + u) * in_image,
                         chunk.p0 == 0);
       });
     }
