@@ -11,6 +11,10 @@ namespace dendrite {
 namespace {
 
 constexpr size_t kMinTaskFloats = 16384;
+// Multiply-adds per thread below which gemm_f32 does not split a product (its
+// threshold): products smaller than this times the thread count leave
+// threads idle unless several run side by side.
+constexpr double kGemmWorkPerThread = 1 << 20;
 
 // gb[o] = Σ over images and pixels of gy[b][o][:].
 void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy, float* gb) {
@@ -43,15 +47,41 @@ void for_unit_channels(const Context& ctx, const Conv2dGeometry& g, const ConvCh
 
 // gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images,
 // where gy_i [o, tile] starts at gy + i·gy_stride with rows ld_gy apart and
-// col_i [k, tile] at col + i·col_stride with rows `tile` apart. The products
-// share their output, so they run one after another, each threaded inside.
+// col_i [k, tile] at col + i·col_stride with rows `tile` apart.
+//
+// The products share their output. When each is big enough for the GEMM to
+// use every thread they run one after another; when they are smaller, each
+// thread accumulates its own share of the images into a private partial sum
+// (products side by side through gemm_f32_batched), and the partials are added
+// up at the end.
 void accumulate_weight_gradient(const Context& ctx, size_t o, size_t k, size_t tile, const float* gy,
                                 size_t ld_gy, size_t gy_stride, const float* col, size_t col_stride,
                                 size_t images, bool first, float* gw) {
   if (images == 0) return;
-  gemm_f32(ctx, false, true, o, k, tile, 1.0f, gy, ld_gy, col, tile, first ? 0.0f : 1.0f, gw, k);
-  gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + gy_stride, ld_gy, gy_stride, col + col_stride,
-                   tile, col_stride, 1.0f, gw, k, 0, images - 1);
+  const size_t threads = static_cast<size_t>(ctx.threads());
+  const double work = double(o) * double(k) * double(tile);
+  const size_t groups = std::min(threads, images);
+  if (groups <= 1 || work >= double(threads) * kGemmWorkPerThread) {
+    gemm_f32(ctx, false, true, o, k, tile, 1.0f, gy, ld_gy, col, tile, first ? 0.0f : 1.0f, gw, k);
+    gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + gy_stride, ld_gy, gy_stride, col + col_stride,
+                     tile, col_stride, 1.0f, gw, k, 0, images - 1);
+    return;
+  }
+  const size_t size = o * k;
+  float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsConvTemp2, 0), groups * size);
+  // Round r gives image r·groups + g to partial g; every partial gets an image in round 0.
+  for (size_t r = 0; r * groups < images; ++r) {
+    const size_t start = r * groups, count = std::min(groups, images - start);
+    gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + start * gy_stride, ld_gy, gy_stride,
+                     col + start * col_stride, tile, col_stride, r == 0 ? 0.0f : 1.0f, partial, k, size, count);
+  }
+  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
+    for (size_t e = e0; e < e1; ++e) {
+      float total = first ? 0.0f : gw[e];
+      for (size_t p = 0; p < groups; ++p) total += partial[p * size + e];
+      gw[e] = total;
+    }
+  });
 }
 
 }  // namespace
