@@ -10,6 +10,7 @@
 namespace dendrite {
 namespace {
 
+// Elements per parallel task below which splitting costs more than it saves.
 constexpr size_t kMinTaskFloats = 16384;
 // Multiply-adds per thread below which gemm_f32 does not split a product (its
 // threshold): products smaller than this times the thread count leave
@@ -27,22 +28,6 @@ void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy,
       gb[o] = static_cast<float>(total);
     }
   });
-}
-
-// Runs fn(u, c0, c1) over (unit, channel) pairs of a chunk, in parallel;
-// a task never spans two units.
-template <class Fn>
-void for_unit_channels(const Context& ctx, const Conv2dGeometry& g, const ConvChunk& chunk, Fn&& fn) {
-  const size_t work = g.kh * g.kw * chunk.tile();
-  parallel_for(ctx, chunk.images * g.c, std::max<size_t>(1, kMinTaskFloats / std::max<size_t>(work, 1)),
-               [&](size_t t0, size_t t1, int) {
-                 for (size_t t = t0; t < t1;) {
-                   size_t u = t / g.c, c0 = t % g.c;
-                   size_t c1 = std::min(g.c, c0 + (t1 - t));
-                   fn(u, c0, c1);
-                   t += c1 - c0;
-                 }
-               });
 }
 
 // gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images,
