@@ -1,3 +1,40 @@
 /** dendrite: deep learning for Node.js. */
+import './tensor/methods';
+
 export { backendInfo, setNumThreads, getNumThreads, setIsa, releaseWorkspace } from './backend';
 export type { BackendInfo } from './backend';
+
+// Tensors and their creation.
+export { Tensor } from './tensor/tensor';
+export type { DType } from './tensor/dtype';
+export type { NestedArray } from './tensor/nested';
+export { tensor, asTensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye } from './tensor/create';
+export type { TensorOptions, TensorData } from './tensor/create';
+export { manualSeed, getRngState, setRngState, rand, randn, randint, randperm, randLike, randnLike } from './tensor/random';
+export type { RngState } from './tensor/random';
+export { memoryStats, emptyCache, setPoolLimit } from './tensor/pool';
+export type { PoolStats } from './tensor/pool';
+
+// Autograd.
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
+export { backward } from './autograd/engine';
+export type { BackwardOptions } from './autograd/engine';
+export type { GradNode } from './autograd/node';
+
+// Ops as functions.
+export * from './ops';
+
+// Layers and functional forms.
+export * as nn from './nn';
+
+// Data sets, loaders and weight files.
+export * as data from './data';
+export * as io from './io';
+
+// Optimizers, learning-rate schedules and the training loop.
+export * as optim from './optim';
+export { fit, evaluate, predict, History, callbacks, accuracy } from './train';
+export type {
+  FitOptions, EvaluateOptions, PredictOptions, Callback, Logs, TrainingContext, Metric, MetricSpec, LossFn, LossName, LossSpec,
+  Batch, TensorData as TrainingData, DataSpec, BatchIterable, ProgressStream, Verbosity,
+} from './train';

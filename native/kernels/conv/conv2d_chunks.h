@@ -1,0 +1,57 @@
+// How a convolution walks its batch so the im2col buffer stays bounded:
+// chunks of whole images when an image's column matrix is small, else one
+// image at a time in tiles of output pixels.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+
+#include "conv/conv2d_geometry.h"
+
+namespace dendrite {
+
+// Column-buffer budget in floats (4 MiB): big enough that the GEMMs are not
+// starved, small enough to stay near the caches.
+constexpr size_t kConvColumnBudget = size_t{1} << 20;
+// Narrowest pixel tile, so a very deep patch still gives GEMMs of useful width.
+constexpr size_t kConvMinTile = 256;
+
+// Images [first, first + images), each restricted to output pixels [p0, p1)
+// (the whole plane when images > 1). Unit u of the chunk is image first + u,
+// and its columns sit at u · patch_size · (p1 − p0) in the buffer.
+struct ConvChunk {
+  size_t first, images, p0, p1;
+  size_t tile() const { return p1 - p0; }
+};
+
+struct ConvChunking {
+  size_t tile;     // output pixels per unit
+  size_t images;   // images per chunk (1 when tile < output_plane)
+  size_t buffer_floats() const { return tile * images; }  // times patch_size
+};
+
+inline ConvChunking conv_chunking(const Conv2dGeometry& g) {
+  const size_t k = std::max<size_t>(g.patch_size(), 1);
+  const size_t plane = std::max<size_t>(g.output_plane(), 1);
+  if (k * plane <= kConvColumnBudget) {
+    size_t images = std::max<size_t>(1, kConvColumnBudget / (k * plane));
+    return {plane, std::min(images, std::max<size_t>(g.n, 1))};
+  }
+  size_t tile = std::max(kConvMinTile, kConvColumnBudget / k);
+  return {std::min(tile, plane), 1};
+}
+
+// Calls fn(chunk) for each chunk of the batch, in order.
+template <class Fn>
+void for_each_conv_chunk(const Conv2dGeometry& g, const ConvChunking& plan, Fn&& fn) {
+  const size_t plane = g.output_plane();
+  if (plan.tile >= plane) {
+    for (size_t b = 0; b < g.n; b += plan.images) fn(ConvChunk{b, std::min(plan.images, g.n - b), 0, plane});
+    return;
+  }
+  for (size_t b = 0; b < g.n; ++b) {
+    for (size_t p = 0; p < plane; p += plan.tile) fn(ConvChunk{b, 1, p, std::min(plane, p + plan.tile)});
+  }
+}
+
+}  // namespace dendrite

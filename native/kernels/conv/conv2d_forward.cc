@@ -1,0 +1,80 @@
+#include <algorithm>
+#include <cstring>
+
+#include "conv/conv2d.h"
+#include "conv/conv2d_chunks.h"
+#include "conv/im2col.h"
+#include "conv/row_ops.h"
+#include "gemm/gemm.h"
+
+namespace dendrite {
+namespace {
+
+// Elements of column work per parallel task below which splitting costs more
+// than it saves.
+constexpr size_t kMinTaskFloats = 16384;
+
+// out[b][o][p0:p1] += bias[o] for images [first, first + images).
+void add_bias(const Context& ctx, const Conv2dGeometry& g, const float* bias, float* out,
+              size_t first, size_t images, size_t p0, size_t p1) {
+  const size_t plane = g.output_plane(), tile = p1 - p0;
+  const size_t rows = images * g.o;
+  parallel_for(ctx, rows, std::max<size_t>(1, kMinTaskFloats / std::max<size_t>(tile, 1)),
+               [&](size_t r0, size_t r1, int) {
+                 for (size_t r = r0; r < r1; ++r) {
+                   size_t b = first + r / g.o, o = r % g.o;
+                   add_constant(ctx.isa, out + (b * g.o + o) * plane + p0, tile, bias[o]);
+                 }
+               });
+}
+
+}  // namespace
+
+void conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* w,
+                    const float* bias, float* out) {
+  const size_t plane = g.output_plane(), k = g.patch_size();
+  const size_t in_image = g.c * g.h * g.w, out_image = g.o * plane;
+  if (g.n == 0 || out_image == 0) return;
+  if (k == 0) {
+    // No input channels: every output is its bias.
+    std::memset(out, 0, g.n * out_image * sizeof(float));
+    if (bias != nullptr) add_bias(ctx, g, bias, out, 0, g.n, 0, plane);
+    return;
+  }
+
+  if (g.is_pointwise()) {
+    // The image [c, h·w] is its own column matrix: out_b = W[o, c] · x_b.
+    for (size_t b = 0; b < g.n; ++b) {
+      gemm_f32(ctx, false, false, g.o, plane, g.c, 1.0f, w, g.c, x + b * in_image, plane, 0.0f,
+               out + b * out_image, plane);
+    }
+    if (bias != nullptr) add_bias(ctx, g, bias, out, 0, g.n, 0, plane);
+    return;
+  }
+
+  const ConvChunking plan = conv_chunking(g);
+  float* col = ctx.workspace->get_as<float>(Workspace::key(kWsIm2col, 0), k * plan.buffer_floats());
+  const size_t per_channel = g.kh * g.kw;
+  for_each_conv_chunk(g, plan, [&](const ConvChunk& chunk) {
+    const size_t tile = chunk.tile();
+    // Column matrices of every unit of the chunk, split by (unit, channel).
+    parallel_for(ctx, chunk.images * g.c, std::max<size_t>(1, kMinTaskFloats / (per_channel * tile)),
+                 [&](size_t t0, size_t t1, int) {
+                   for (size_t t = t0; t < t1;) {
+                     size_t u = t / g.c, c0 = t % g.c;
+                     size_t c1 = std::min(g.c, c0 + (t1 - t));
+                     im2col_channels(g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1,
+                                     col + u * k * tile);
+                     t += c1 - c0;
+                   }
+                 });
+    // out_b[:, p0:p1] = W[o, k] · col_b, written in place with row stride plane.
+    for (size_t u = 0; u < chunk.images; ++u) {
+      gemm_f32(ctx, false, false, g.o, tile, k, 1.0f, w, k, col + u * k * tile, tile, 0.0f,
+               out + (chunk.first + u) * out_image + chunk.p0, plane);
+    }
+    if (bias != nullptr) add_bias(ctx, g, bias, out, chunk.first, chunk.images, chunk.p0, chunk.p1);
+  });
+}
+
+}  // namespace dendrite

@@ -1,0 +1,27 @@
+// im2col and its adjoint col2im for one image, restricted to a range of
+// input channels and a range of output pixels, so the column buffer can be
+// tiled (bounded scratch) and the work split across threads by channel.
+//
+// The column matrix of one image has patch_size() = c·kh·kw rows, one per
+// (channel, kernel row, kernel column), and one column per output pixel
+// p = oy·ow + ox. For output pixels [p0, p1) the buffer holds P = p1 − p0
+// columns: element (row r, pixel p) is at col[r·P + (p − p0)].
+#pragma once
+
+#include <cstddef>
+
+#include "conv/conv2d_geometry.h"
+
+namespace dendrite {
+
+// Writes the rows of channels [c0, c1) for pixels [p0, p1); padding reads as 0.
+void im2col_channels(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0,
+                     size_t p1, float* col);
+
+// Adds the rows of channels [c0, c1) for pixels [p0, p1) back into the image
+// gradient (each column entry to the input pixel it was read from; padding
+// entries are dropped). With zero_first, planes [c0, c1) are cleared first.
+void col2im_channels(const Conv2dGeometry& g, const float* col, size_t c0, size_t c1, size_t p0,
+                     size_t p1, float* image_grad, bool zero_first);
+
+}  // namespace dendrite

@@ -1,0 +1,33 @@
+// The per-range loops behind dropout.h, one set per ISA. Declarations only
+// (no intrinsics), so the portable driver can dispatch to either.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "dropout/dropout.h"
+
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+#define DENDRITE_DROPOUT_HAS_AVX2 1
+#endif
+
+namespace dendrite {
+
+// Elements [0, n) at stream positions position + i.
+void dropout_forward_scalar(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position,
+                            uint32_t seed, const DropoutRule& rule);
+void dropout_backward_scalar(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx);
+// dst[i] = src[i] · factor.
+void scale_elements_scalar(const float* src, float* dst, size_t n, float factor);
+
+namespace avx2 {
+// Same results bit for bit as the scalar versions. With `stream`, outputs are
+// written with non-temporal stores (where aligned), which skip reading the
+// destination lines first: worth it only for arrays far larger than the caches.
+void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
+                     const DropoutRule& rule, bool stream);
+void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
+void scale_elements(const float* src, float* dst, size_t n, float factor);
+}  // namespace avx2
+
+}  // namespace dendrite

@@ -1,0 +1,130 @@
+// 2×2 stride-2 pooling, eight output columns per step: two input rows are
+// loaded as 16 floats each and split into even and odd columns, giving the
+// four window positions of eight windows as four vectors.
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "pool/pool2d_planes.h"
+
+namespace dendrite::avx2 {
+namespace {
+
+// Even and odd columns of row[0..15].
+inline void split_even_odd(const float* row, __m256* even, __m256* odd) {
+  const __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
+  // shuffle gives [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute puts the pairs in order.
+  *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
+  *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+}
+
+// The 2×2 window of output column ox, one element at a time (rows with fewer
+// than eight outputs).
+inline void max_window_scalar(const float* r0, const float* r1, size_t ox, size_t w, size_t row_at,
+                              float* out, int32_t* index) {
+  const float v[4] = {r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1]};
+  const size_t at[4] = {row_at + 2 * ox, row_at + 2 * ox + 1, row_at + w + 2 * ox, row_at + w + 2 * ox + 1};
+  float best = v[0];
+  size_t best_at = at[0];
+  for (int k = 1; k < 4; ++k) {
+    if (v[k] > best || (v[k] != v[k] && best == best)) best = v[k], best_at = at[k];
+  }
+  *out = best;
+  *index = static_cast<int32_t>(best_at);
+}
+
+}  // namespace
+
+void maxpool_plane_2x2(const Pool2dGeometry& g, const float* x, float* out, int32_t* indices) {
+  const __m256i lane_offsets = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
+  const __m256i step_right = _mm256_set1_epi32(1), step_down = _mm256_set1_epi32(static_cast<int>(g.w));
+  const __m256i step_diag = _mm256_set1_epi32(static_cast<int>(g.w + 1));
+  for (size_t oy = 0; oy < g.oh; ++oy) {
+    const size_t row_at = 2 * oy * g.w;
+    const float* r0 = x + row_at;
+    const float* r1 = r0 + g.w;
+    float* o = out + oy * g.ow;
+    int32_t* idx = indices + oy * g.ow;
+    if (g.ow < 8) {
+      for (size_t ox = 0; ox < g.ow; ++ox) max_window_scalar(r0, r1, ox, g.w, row_at, o + ox, idx + ox);
+      continue;
+    }
+    for (size_t start = 0; start < g.ow; start += 8) {
+      // The last block is shifted left to end at ow; it recomputes a few outputs.
+      const size_t ox = std::min(start, g.ow - 8);
+      __m256 v00, v01, v10, v11;
+      split_even_odd(r0 + 2 * ox, &v00, &v01);
+      split_even_odd(r1 + 2 * ox, &v10, &v11);
+      __m256 best = v00;
+      __m256i offset = _mm256_setzero_si256();
+      const __m256 candidates[3] = {v01, v10, v11};
+      const __m256i steps[3] = {step_right, step_down, step_diag};
+      for (int k = 0; k < 3; ++k) {
+        const __m256 v = candidates[k];
+        // Same rule as the scalar loop: strictly greater, or the first NaN.
+        const __m256 take = _mm256_or_ps(
+            _mm256_cmp_ps(v, best, _CMP_GT_OQ),
+            _mm256_and_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q), _mm256_cmp_ps(best, best, _CMP_ORD_Q)));
+        best = _mm256_blendv_ps(best, v, take);
+        offset = _mm256_castps_si256(
+            _mm256_blendv_ps(_mm256_castsi256_ps(offset), _mm256_castsi256_ps(steps[k]), take));
+      }
+      const __m256i base = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(row_at + 2 * ox)), lane_offsets);
+      _mm256_storeu_ps(o + ox, best);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(idx + ox), _mm256_add_epi32(base, offset));
+    }
+  }
+}
+
+void avgpool_plane_2x2(const Pool2dGeometry& g, const float* x, float* out) {
+  const __m256 quarter = _mm256_set1_ps(0.25f);
+  for (size_t oy = 0; oy < g.oh; ++oy) {
+    const float* r0 = x + 2 * oy * g.w;
+    const float* r1 = r0 + g.w;
+    float* o = out + oy * g.ow;
+    if (g.ow < 8) {
+      // Same order of additions as the general loop.
+      for (size_t ox = 0; ox < g.ow; ++ox)
+        o[ox] = (((r0[2 * ox] + r0[2 * ox + 1]) + r1[2 * ox]) + r1[2 * ox + 1]) * 0.25f;
+      continue;
+    }
+    for (size_t start = 0; start < g.ow; start += 8) {
+      const size_t ox = std::min(start, g.ow - 8);
+      __m256 v00, v01, v10, v11;
+      split_even_odd(r0 + 2 * ox, &v00, &v01);
+      split_even_odd(r1 + 2 * ox, &v10, &v11);
+      const __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(v00, v01), v10), v11);
+      _mm256_storeu_ps(o + ox, _mm256_mul_ps(sum, quarter));
+    }
+  }
+}
+
+void avgpool_plane_backward_2x2(const Pool2dGeometry& g, const float* gy, float* gx) {
+  const __m256 quarter = _mm256_set1_ps(0.25f);
+  for (size_t oy = 0; oy < g.oh; ++oy) {
+    float* r0 = gx + 2 * oy * g.w;
+    float* r1 = r0 + g.w;
+    const float* grow = gy + oy * g.ow;
+    size_t ox = 0;
+    for (; ox + 8 <= g.ow; ox += 8) {
+      const __m256 share = _mm256_mul_ps(_mm256_loadu_ps(grow + ox), quarter);
+      const __m256 lo = _mm256_unpacklo_ps(share, share), hi = _mm256_unpackhi_ps(share, share);
+      const __m256 first = _mm256_permute2f128_ps(lo, hi, 0x20), second = _mm256_permute2f128_ps(lo, hi, 0x31);
+      _mm256_storeu_ps(r0 + 2 * ox, first);
+      _mm256_storeu_ps(r0 + 2 * ox + 8, second);
+      _mm256_storeu_ps(r1 + 2 * ox, first);
+      _mm256_storeu_ps(r1 + 2 * ox + 8, second);
+    }
+    for (; ox < g.ow; ++ox) {
+      const float share = grow[ox] * 0.25f;
+      r0[2 * ox] = r0[2 * ox + 1] = r1[2 * ox] = r1[2 * ox + 1] = share;
+    }
+    // An odd width leaves a last column no window reads.
+    if (g.w > 2 * g.ow) r0[g.w - 1] = r1[g.w - 1] = 0.0f;
+  }
+  // Likewise an odd height leaves a last row.
+  for (size_t iy = 2 * g.oh; iy < g.h; ++iy) std::memset(gx + iy * g.w, 0, g.w * sizeof(float));
+}
+
+}  // namespace dendrite::avx2

@@ -1,0 +1,19 @@
+/**
+ * dd.nn.functional: the functional forms layers are built on, as in
+ * torch.nn.functional — activations, linear, convolution, pooling, dropout,
+ * softmax, embedding and the losses.
+ */
+export {
+  relu, sigmoid, logistic, tanh, leakyRelu, elu, gelu, silu, softplus, relu6, hardtanh, selu, mish,
+} from '../ops/activation';
+export { linear } from '../ops/matmul';
+export { conv2d } from '../ops/conv';
+export type { Conv2dOptions } from '../ops/conv';
+export { maxPool2d, avgPool2d } from '../ops/pool';
+export { dropout, dropout2d } from '../ops/dropout';
+export { softmax, logSoftmax } from '../ops/softmax';
+export { embedding } from '../ops/index-select';
+export {
+  crossEntropy, nllLoss, mse, mseLoss, l1Loss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+} from '../ops/loss';
+export type { LossOptions, Reduction } from '../ops/loss';

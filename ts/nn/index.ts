@@ -1,0 +1,7 @@
+/**
+ * dd.nn: layers and their functional forms. Each layer family adds an
+ * export line here; `functional` holds the stateless forms.
+ */
+export * as functional from './functional';
+export * from './layers';
+export * as init from './init';
