@@ -11,6 +11,8 @@ export { concat, cat, stack } from './join';
 export { narrow, slice } from './slice';
 export { indexSelect, embedding } from './index-select';
 export { clone, expand, broadcastTo } from './copy';
+export { eq, ne, gt, ge, lt, le } from './compare';
+export { toDType } from './convert';
 export { softmax, logSoftmax } from './softmax';
 export { conv2d } from './conv';
 export type { Conv2dOptions } from './conv';
