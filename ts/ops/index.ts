@@ -18,7 +18,8 @@ export { conv2d } from './conv';
 export type { Conv2dOptions } from './conv';
 export { maxPool2d, avgPool2d } from './pool';
 export { dropout, dropout2d } from './dropout';
-export {
-  crossEntropy, nllLoss, mse, mseLoss, l1Loss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
-} from './loss';
-export type { LossOptions, Reduction } from './loss';
+export { crossEntropy, nllLoss } from './loss-class';
+export type { ClassLossOptions, CrossEntropyOptions } from './loss-class';
+export { mse, mseLoss, l1Loss, huberLoss, smoothL1Loss } from './loss-regression';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './loss-binary';
+export type { LossOptions, Reduction } from './loss-common';
