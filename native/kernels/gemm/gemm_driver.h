@@ -1,0 +1,56 @@
+// The two ways gemm_f32 computes a product, both generic over the kernel
+// table of one ISA: the packed BLIS-style driver for everything sizeable, and
+// the small-product path that reads the operands in place.
+#pragma once
+
+#include <cstddef>
+
+#include "context.h"
+#include "gemm/gemm_kernels.h"
+#include "memory/workspace.h"
+#include "threadpool/thread_pool.h"
+
+namespace dendrite::gemm {
+
+// C[m×n] = alpha · op(A)·op(B) + beta · C; a and b point at op(X)(0, 0).
+struct GemmProblem {
+  Operand a;
+  Operand b;
+  size_t m, n, k;
+  float alpha, beta;
+  float* c;
+  size_t ldc;
+};
+
+// Cache blocking of the packed driver: an mc×kc block of A is packed to sit in
+// L2, a kc×nc panel of B in L3, and one kc×NR micro-panel of B in L1.
+struct GemmBlocking {
+  size_t mc;  // multiple of kMR
+  size_t kc;
+  size_t nc;  // multiple of kNR
+};
+
+// Blocking for the caches of the CPU this runs on.
+GemmBlocking default_blocking();
+
+// Threads to run the work on (`pool` may be nullptr when count == 1). A
+// product run on one thread uses the workspace buffers of thread `slot`, so
+// several single-threaded products can run at once (one per pool thread).
+struct GemmThreads {
+  ThreadPool* pool;
+  int count;
+  int slot = 0;
+};
+
+// Threads worth using for an m×n×k product (at least 1, at most ctx.threads()).
+int useful_threads(const Context& ctx, size_t m, size_t n, size_t k);
+
+// The whole product on `threads`: degenerate cases, path choice, scratch.
+void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads threads);
+
+void packed_gemm(const GemmKernels& kernels, const GemmProblem& problem, const GemmBlocking& blocking,
+                 GemmThreads threads, Workspace& workspace);
+
+void small_gemm(const GemmKernels& kernels, const GemmProblem& problem, GemmThreads threads);
+
+}  // namespace dendrite::gemm

@@ -1,0 +1,117 @@
+import * as dd from '../../ts/index';
+
+const { nn } = dd;
+
+class Block extends nn.Module {
+  conv1 = new nn.Conv2d(1, 2, 3, { padding: 1 });
+  act = new nn.ReLU();
+  heads = [new nn.Linear(4, 3), new nn.Linear(3, 2, { bias: false })];
+  scale = nn.parameter(dd.ones([1]));
+  forward(x: dd.Tensor): dd.Tensor {
+    return this.act.call(this.conv1.call(x)).mul(this.scale);
+  }
+}
+
+test('parameters and submodules are found from fields, with dotted names in assignment order', () => {
+  const m = new Block();
+  expect([...m.namedParameters()].map(([n, p]) => [n, p.shape])).toEqual([
+    ['scale', [1]],
+    ['conv1.weight', [2, 1, 3, 3]],
+    ['conv1.bias', [2]],
+    ['heads.0.weight', [3, 4]],
+    ['heads.0.bias', [3]],
+    ['heads.1.weight', [2, 3]],
+  ]);
+  expect([...m.namedChildren()].map(([n]) => n)).toEqual(['conv1', 'act', 'heads.0', 'heads.1']);
+  expect([...m.namedModules()].map(([n]) => n)).toEqual(['', 'conv1', 'act', 'heads.0', 'heads.1']);
+  expect(m.numParameters()).toBe(1 + 18 + 2 + 12 + 3 + 6);
+});
+
+test('Sequential names its layers 0, 1, … and is indexable', () => {
+  const seq = new nn.Sequential(new nn.Flatten(), new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2));
+  expect([...seq.namedParameters()].map(([n]) => n)).toEqual(['1.weight', '1.bias', '3.weight', '3.bias']);
+  expect(seq.length).toBe(4);
+  expect(seq[1]).toBeInstanceOf(nn.Linear);
+  expect(seq.at(-1)).toBe(seq[3]);
+  expect([...seq].length).toBe(4);
+  expect(() => new nn.Sequential({} as never)).toThrow(/not a Module/);
+  expect(seq.toString()).toContain('(1): Linear(4, 3)');
+});
+
+test('a shared parameter is listed once, and a frozen one stays a parameter', () => {
+  const a = new nn.Linear(2, 2);
+  const b = new nn.Linear(2, 2);
+  b.weight = a.weight;
+  const seq = new nn.Sequential(a, b);
+  expect(seq.parameters()).toHaveLength(3);
+  a.bias!.requiresGrad = false;
+  expect(seq.parameters()).toHaveLength(3);
+});
+
+test('train() and eval() set the mode of the whole tree', () => {
+  const m = new Block();
+  m.eval();
+  expect([...m.modules()].every((x) => !x.training)).toBe(true);
+  m.train();
+  expect([...m.modules()].every((x) => x.training)).toBe(true);
+});
+
+test('stateDict is a snapshot, and loadStateDict restores it in place', () => {
+  dd.manualSeed(1);
+  const m = new Block();
+  const state = m.stateDict();
+  expect(Object.keys(state)).toEqual(['scale', 'conv1.weight', 'conv1.bias', 'heads.0.weight', 'heads.0.bias', 'heads.1.weight']);
+  const before = Array.from(m.conv1.weight.data);
+  const weight = m.conv1.weight;
+  weight.data.fill(7);
+  expect(Array.from(state['conv1.weight'].data)).toEqual(before);
+  m.loadStateDict(state);
+  expect(m.conv1.weight).toBe(weight); // same tensor: an optimizer holding it keeps working
+  expect(Array.from(m.conv1.weight.data)).toEqual(before);
+
+  dd.manualSeed(2);
+  const other = new Block();
+  other.loadStateDict(m.stateDict());
+  for (const [[n1, p1], [n2, p2]] of [...m.namedParameters()].map((e, i) => [e, [...other.namedParameters()][i]] as const)) {
+    expect(n2).toBe(n1);
+    expect(Array.from(p2.data)).toEqual(Array.from(p1.data));
+  }
+});
+
+test('loadStateDict reports missing, unexpected and mis-shaped entries clearly, changing nothing', () => {
+  const m = new nn.Sequential(new nn.Linear(3, 2));
+  const good = m.stateDict();
+  const { '0.bias': _bias, ...missing } = good;
+  expect(() => m.loadStateDict(missing)).toThrow(/missing keys: 0\.bias/);
+  expect(() => m.loadStateDict({ ...good, extra: dd.zeros([1]) })).toThrow(/unexpected keys: extra/);
+  expect(m.loadStateDict({ ...good, extra: dd.zeros([1]) }, { strict: false })).toEqual({ missingKeys: [], unexpectedKeys: ['extra'] });
+  const before = Array.from((m[0] as dd.nn.Linear).weight.data);
+  expect(() => m.loadStateDict({ '0.weight': dd.ones([2, 3]), '0.bias': dd.zeros([3]) })).toThrow(/0\.bias: shape \[3\] in the state dict, \[2\] in the module/);
+  expect(Array.from((m[0] as dd.nn.Linear).weight.data)).toEqual(before);
+  // Plain { shape, data } objects load too (what a file reader gives).
+  m.loadStateDict({ '0.weight': { shape: [2, 3], data: new Float32Array(6).fill(1) }, '0.bias': { shape: [2], data: [5, 6] } });
+  expect(Array.from((m[0] as dd.nn.Linear).bias!.data)).toEqual([5, 6]);
+});
+
+test('zeroGrad clears every gradient of the tree', () => {
+  const m = new nn.Linear(2, 1);
+  m.weight.grad = dd.ones([1, 2]);
+  m.zeroGrad();
+  expect(m.weight.grad).toBeNull();
+});
+
+test('registerBuffer keeps untrained state in the state dict', () => {
+  class WithBuffer extends nn.Module {
+    lin = new nn.Linear(2, 2);
+    constructor() {
+      super();
+      this.registerBuffer('runningMean', dd.zeros([2]));
+    }
+    forward(x: dd.Tensor) {
+      return this.lin.call(x);
+    }
+  }
+  const m = new WithBuffer();
+  expect(Object.keys(m.stateDict())).toEqual(['lin.weight', 'lin.bias', 'runningMean']);
+  expect(m.parameters()).toHaveLength(2);
+});

@@ -1,0 +1,4 @@
+/** dendrite.io: reading and writing weights and files safely. */
+export * from './safetensors';
+export { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+export type { AtomicWriteOptions, FileChunks } from './atomic-write';

@@ -1,0 +1,148 @@
+/**
+ * safetensors files on disk. Reading takes the header first (bounded and
+ * validated against the file's size), then reads each tensor straight into
+ * its own array, so a file is never held twice in memory. Writing is atomic
+ * (see ../atomic-write.ts).
+ */
+import * as fs from 'fs';
+import { AtomicWriteOptions, writeFileAtomic, writeFileAtomicSync } from '../atomic-write';
+import { SafetensorsError } from './errors';
+import { convertTensorBytes, directTarget, finishDirect } from './convert';
+import { memoryDtypeOf } from './dtypes';
+import { SafetensorsContents, LoadedTensor } from './decode';
+import { SafetensorsHeader, TensorEntry, parseHeader, readHeaderLength } from './header';
+import { TensorToWrite, encodeSafetensorsChunks } from './encode';
+
+function shortRead(source: string): SafetensorsError {
+  return new SafetensorsError(source, 'file ended early (was it changed while being read?)');
+}
+
+function readExactlySync(fd: number, target: Uint8Array, position: number, source: string): void {
+  let done = 0;
+  while (done < target.byteLength) {
+    const n = fs.readSync(fd, target, done, target.byteLength - done, position + done);
+    if (n === 0) throw shortRead(source);
+    done += n;
+  }
+}
+
+async function readExactly(handle: fs.promises.FileHandle, target: Uint8Array, position: number, source: string): Promise<void> {
+  let done = 0;
+  while (done < target.byteLength) {
+    const { bytesRead } = await handle.read(target, done, target.byteLength - done, position + done);
+    if (bytesRead === 0) throw shortRead(source);
+    done += bytesRead;
+  }
+}
+
+function loaded(t: TensorEntry, data: LoadedTensor['data']): LoadedTensor {
+  return { dtype: memoryDtypeOf(t.dtype), fileDtype: t.dtype, shape: t.shape, data };
+}
+
+/** Reads and validates only the header of a safetensors file. */
+export function readSafetensorsHeaderSync(path: string): SafetensorsHeader {
+  const fd = fs.openSync(path, 'r');
+  try {
+    return headerFromFdSync(fd, path);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function headerFromFdSync(fd: number, path: string): SafetensorsHeader {
+  const size = fs.fstatSync(fd).size;
+  const prefix = new Uint8Array(8);
+  if (size >= 8) readExactlySync(fd, prefix, 0, path);
+  const length = readHeaderLength(prefix, size, path);
+  const header = new Uint8Array(length);
+  readExactlySync(fd, header, 8, path);
+  return parseHeader(header, size - 8 - length, path);
+}
+
+async function headerFromHandle(handle: fs.promises.FileHandle, path: string): Promise<SafetensorsHeader> {
+  const size = (await handle.stat()).size;
+  const prefix = new Uint8Array(8);
+  if (size >= 8) await readExactly(handle, prefix, 0, path);
+  const length = readHeaderLength(prefix, size, path);
+  const header = new Uint8Array(length);
+  await readExactly(handle, header, 8, path);
+  return parseHeader(header, size - 8 - length, path);
+}
+
+/** Reads and validates only the header of a safetensors file. */
+export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    return await headerFromHandle(handle, path);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Reads every tensor of a safetensors file; F32/I32 as they are, other dtypes converted (see convert.ts). */
+export async function readSafetensors(path: string): Promise<SafetensorsContents> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const header = await headerFromHandle(handle, path);
+    const tensors: Record<string, LoadedTensor> = Object.create(null);
+    for (const t of header.tensors) {
+      const position = header.dataStart + t.begin;
+      const direct = directTarget(t.dtype, t.count);
+      if (direct) {
+        await readExactly(handle, new Uint8Array(direct.buffer), position, path);
+        tensors[t.name] = loaded(t, finishDirect(direct));
+      } else {
+        const bytes = new Uint8Array(t.end - t.begin);
+        await readExactly(handle, bytes, position, path);
+        tensors[t.name] = loaded(t, convertTensorBytes(t.name, t.dtype, bytes, t.count, path));
+      }
+    }
+    return { tensors, metadata: header.metadata };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Synchronous readSafetensors. */
+export function readSafetensorsSync(path: string): SafetensorsContents {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const header = headerFromFdSync(fd, path);
+    const tensors: Record<string, LoadedTensor> = Object.create(null);
+    for (const t of header.tensors) {
+      const position = header.dataStart + t.begin;
+      const direct = directTarget(t.dtype, t.count);
+      if (direct) {
+        readExactlySync(fd, new Uint8Array(direct.buffer), position, path);
+        tensors[t.name] = loaded(t, finishDirect(direct));
+      } else {
+        const bytes = new Uint8Array(t.end - t.begin);
+        readExactlySync(fd, bytes, position, path);
+        tensors[t.name] = loaded(t, convertTensorBytes(t.name, t.dtype, bytes, t.count, path));
+      }
+    }
+    return { tensors, metadata: header.metadata };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Writes tensors (in the order given) and optional string metadata to `path`, atomically. */
+export async function writeSafetensors(
+  path: string,
+  tensors: Record<string, TensorToWrite>,
+  metadata?: Record<string, string>,
+  options?: AtomicWriteOptions,
+): Promise<void> {
+  await writeFileAtomic(path, encodeSafetensorsChunks(tensors, metadata), options);
+}
+
+/** Synchronous writeSafetensors. */
+export function writeSafetensorsSync(
+  path: string,
+  tensors: Record<string, TensorToWrite>,
+  metadata?: Record<string, string>,
+  options?: AtomicWriteOptions,
+): void {
+  writeFileAtomicSync(path, encodeSafetensorsChunks(tensors, metadata), options);
+}

@@ -1,0 +1,44 @@
+/** Runs layers one after another; the layers are its children '0', '1', …, indexable as seq[i]. */
+import type { Tensor } from '../../tensor/tensor';
+import { Module } from '../module';
+
+export class Sequential extends Module {
+  readonly [index: number]: Module;
+  private count = 0;
+
+  constructor(...layers: Module[]) {
+    super();
+    for (const layer of layers) this.append(layer);
+  }
+
+  /** Adds a layer at the end; returns this. */
+  append(layer: Module): this {
+    if (!(layer instanceof Module)) {
+      throw new TypeError(`Sequential: layer ${this.count} is not a Module (got ${layer === null ? 'null' : typeof layer})`);
+    }
+    this.registerModule(String(this.count), layer);
+    this.count++;
+    return this;
+  }
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** The layer at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const i = index < 0 ? this.count + index : index;
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) throw new RangeError(`Sequential.at: index ${index} is out of range for ${this.count} layers`);
+    return this[i];
+  }
+
+  *[Symbol.iterator](): Iterator<Module> {
+    for (let i = 0; i < this.count; i++) yield this[i];
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (let i = 0; i < this.count; i++) y = this[i].forward(y);
+    return y;
+  }
+}

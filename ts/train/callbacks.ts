@@ -1,0 +1,45 @@
+/** Ready-made callbacks (dd.callbacks). Each returns a Callback object for fit's `callbacks` option. */
+import type { LRScheduler, ReduceLROnPlateau } from '../optim/lr_scheduler';
+import type { Callback } from './callback';
+
+export interface LearningRateSchedulerOptions {
+  /** For ReduceLROnPlateau: the log it watches (default 'val_loss', or 'loss' when there is no validation). */
+  monitor?: string;
+  /** Step the schedule after every batch instead of every epoch (default false). */
+  perBatch?: boolean;
+}
+
+/**
+ * Steps a learning-rate schedule as training goes: after every epoch (or
+ * batch). A ReduceLROnPlateau is stepped with the monitored log value.
+ */
+export function learningRateScheduler(scheduler: LRScheduler | ReduceLROnPlateau, options: LearningRateSchedulerOptions = {}): Callback {
+  const plateau = !('lrAt' in scheduler);
+  if (plateau && options.perBatch) throw new RangeError('learningRateScheduler: ReduceLROnPlateau steps per epoch, with a metric');
+  if (plateau) {
+    const s = scheduler as ReduceLROnPlateau;
+    return {
+      onEpochEnd(_epoch, logs) {
+        const key = options.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+        const value = logs[key];
+        if (value === undefined) throw new RangeError(`learningRateScheduler: no '${key}' in the epoch logs (have ${Object.keys(logs).join(', ')})`);
+        s.step(value);
+      },
+    };
+  }
+  const s = scheduler as LRScheduler;
+  return options.perBatch ? { onBatchEnd: () => s.step() } : { onEpochEnd: () => s.step() };
+}
+
+/** Stops training as soon as a batch's loss is NaN or infinite. */
+export function terminateOnNaN(): Callback {
+  return {
+    onBatchEnd(batch, logs, ctx) {
+      if (!Number.isFinite(logs.loss)) {
+        ctx.stopTraining = true;
+        process.emitWarning(`terminateOnNaN: loss is ${logs.loss} at batch ${batch}; training stopped`);
+      }
+    },
+  };
+}
+

@@ -1,0 +1,159 @@
+/**
+ * fit: the training loop (Keras's model.fit). Each batch: zeroGrad, forward,
+ * loss, backward, optimizer step; metrics read from the predictions; epoch
+ * means logged, validation after each epoch, callbacks at every stage, a
+ * progress bar, and the event loop served between batches so a server keeps
+ * answering while it trains.
+ */
+import { backward } from '../autograd/engine';
+import { rand } from '../tensor/random';
+import { recycleIntermediate } from '../optim/recycle';
+import type { Module } from '../nn/module';
+import type { Optimizer } from '../optim/optimizer';
+import { BatchIterable, DataSpec, TensorData, batchCount, checkData, isTensorData, iterateBatches, seededRandom, takeRows } from './batches';
+import { Callback, Logs, TrainingContext, runHook } from './callback';
+import { accuracyThreshold, checkBatchSize, evaluateLogs } from './evaluate';
+import { History } from './history';
+import { LossSpec, resolveLoss } from './losses';
+import { MetricSpec, RunningMeans, resolveMetrics } from './metrics';
+import { ProgressBar, ProgressStream, Verbosity } from './progress';
+import { EventLoopYielder } from './yielder';
+
+export interface FitOptions {
+  /** The optimizer that updates the model's parameters. */
+  optimizer: Optimizer;
+  /** A loss name ('crossEntropy', 'mse', 'binaryCrossEntropyWithLogits') or (pred, target) => scalar tensor. */
+  loss: LossSpec;
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Samples per batch for in-memory data (default 32; a DataLoader batches itself). */
+  batchSize?: number;
+  /** Metrics logged as `name` and `val_name` (e.g. ['accuracy']). */
+  metrics?: MetricSpec[];
+  /** Data evaluated after every epoch, logged with a `val_` prefix. */
+  validationData?: DataSpec;
+  /** Fraction of in-memory training data (the last rows, before shuffling) held out for validation. */
+  validationSplit?: number;
+  /** Batch size for validation (default batchSize). */
+  validationBatchSize?: number;
+  callbacks?: Callback[];
+  /** Reshuffle in-memory training data every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling order (default: drawn from the global generator, see dd.manualSeed). */
+  seed?: number;
+  /** 0 silent, 1 progress bar on a terminal / a line per epoch otherwise (default), 2 a line per epoch. */
+  verbose?: Verbosity;
+  /** Epoch to start counting from, when resuming (default 0). */
+  initialEpoch?: number;
+  /** Where progress is written (default process.stderr). */
+  progressStream?: ProgressStream;
+}
+
+function checkOptions(options: FitOptions): void {
+  if (!options || typeof options !== 'object') throw new TypeError('fit: options { optimizer, loss, … } are required');
+  if (!options.optimizer || typeof options.optimizer.step !== 'function') throw new TypeError('fit: options.optimizer must be an optimizer (e.g. new dd.optim.Adam(model.parameters()))');
+  if (options.loss === undefined) throw new TypeError("fit: options.loss is required (e.g. 'crossEntropy')");
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  const split = options.validationSplit;
+  if (split !== undefined && !(split > 0 && split < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${split}`);
+  if (split !== undefined && options.validationData !== undefined) throw new RangeError('fit: give validationData or validationSplit, not both');
+  const v = options.verbose ?? 1;
+  if (v !== 0 && v !== 1 && v !== 2) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(v)}`);
+}
+
+/** Splits off the last `fraction` of the rows as validation data, as Keras does. */
+function splitValidation(d: TensorData | BatchIterable, fraction: number): { train: TensorData; validation: TensorData } {
+  if (!isTensorData(d)) throw new TypeError('fit: validationSplit needs in-memory data { x, y }; give a DataLoader validationData instead');
+  const n = d.x.shape[0];
+  const cut = n - Math.round(n * fraction);
+  if (cut <= 0 || cut >= n) throw new RangeError(`fit: validationSplit ${fraction} of ${n} samples leaves an empty side`);
+  return {
+    train: { x: takeRows(d.x, 0, cut), y: takeRows(d.y, 0, cut) },
+    validation: { x: takeRows(d.x, cut, n), y: takeRows(d.y, cut, n) },
+  };
+}
+
+/** Trains the model and returns the per-epoch History. */
+export async function fit(model: Module, trainData: DataSpec, options: FitOptions): Promise<History> {
+  checkOptions(options);
+  let train = checkData(trainData, 'fit');
+  let validation = options.validationData === undefined ? undefined : checkData(options.validationData, 'fit (validationData)');
+  if (options.validationSplit !== undefined) {
+    const s = splitValidation(train, options.validationSplit);
+    train = s.train;
+    validation = s.validation;
+  }
+  const epochs = options.epochs ?? 1;
+  const initialEpoch = options.initialEpoch ?? 0;
+  const batchSize = checkBatchSize(options.batchSize ?? 32, 'fit');
+  const validationBatchSize = checkBatchSize(options.validationBatchSize ?? batchSize, 'fit (validationBatchSize)');
+  const lossFn = resolveLoss(options.loss, 'fit');
+  const metrics = resolveMetrics(options.metrics, accuracyThreshold(options.loss), 'fit');
+  const callbacks = [...(options.callbacks ?? [])];
+  const optimizer = options.optimizer;
+  const hasRegularizers = optimizer.paramGroups.some((g) => g.regularizers.length > 0);
+  const shuffle = options.shuffle ?? true;
+  const seed = options.seed ?? Math.floor(rand([1]).data[0] * 4294967296);
+  const random = shuffle ? seededRandom(seed) : null;
+  const steps = batchCount(train, batchSize);
+  const progress = new ProgressBar(options.verbose ?? 1, options.progressStream);
+  const history = new History({ epochs, batchSize, steps, samples: isTensorData(train) ? train.x.shape[0] : undefined });
+  const ctx: TrainingContext = { model, optimizer, epochs, stepsPerEpoch: steps, history, stopTraining: false };
+  const yielder = new EventLoopYielder();
+
+  await runHook(callbacks, 'onTrainBegin', {}, ctx);
+  for (let epoch = initialEpoch; epoch < epochs && !ctx.stopTraining; epoch++) {
+    model.train();
+    await runHook(callbacks, 'onEpochBegin', epoch, {}, ctx);
+    progress.epochBegin(epoch, epochs, steps);
+    const running = new RunningMeans();
+    let batch = 0;
+    for await (const b of iterateBatches(train, batchSize, random, 'fit')) {
+      const size = b.x.shape[0];
+      await runHook(callbacks, 'onBatchBegin', batch, { batch, size }, ctx);
+      // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
+      optimizer.zeroGrad({ recycle: true });
+      const pred = model.call(b.x);
+      const loss = lossFn(pred, b.y);
+      if (loss.numel !== 1) {
+        throw new RangeError(`fit: the loss must be a scalar, got shape [${loss.shape.join(', ')}] (reduce it with mean() or sum())`);
+      }
+      const values: Logs = {};
+      // Metrics read the predictions before backward, which may recycle their memory.
+      for (const m of metrics) values[m.name] = m.fn(pred, b.y);
+      values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
+      // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
+      backward(loss, null, { freeActivations: true });
+      optimizer.step();
+      if (b.owned) {
+        recycleIntermediate(b.x);
+        recycleIntermediate(b.y);
+      }
+      running.add(values, size);
+      batch++;
+      progress.batchEnd(batch, running.means());
+      await runHook(callbacks, 'onBatchEnd', batch - 1, { ...values, batch: batch - 1, size }, ctx);
+      if (ctx.stopTraining) break;
+      await yielder.maybeYield();
+    }
+    const logs: Logs = orderLogs(running.means(), metrics.map((m) => m.name));
+    if (validation !== undefined) {
+      const v = await evaluateLogs(model, validation, validationBatchSize, lossFn, metrics, 'fit (validation)');
+      Object.assign(logs, orderLogs(v, metrics.map((m) => m.name), 'val_'));
+    }
+    logs.lr = optimizer.paramGroups[0].lr;
+    history.record(epoch, logs);
+    progress.epochEnd(batch, logs);
+    await runHook(callbacks, 'onEpochEnd', epoch, logs, ctx);
+  }
+  await runHook(callbacks, 'onTrainEnd', {}, ctx);
+  return history;
+}
+
+/** loss first, then the metrics in the order asked, optionally prefixed. */
+function orderLogs(values: Record<string, number>, metricNames: string[], prefix = ''): Logs {
+  const out: Logs = {};
+  for (const k of ['loss', ...metricNames]) if (k in values) out[prefix + k] = values[k];
+  return out;
+}

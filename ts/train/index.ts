@@ -1,0 +1,13 @@
+/** The training loop (dd.fit, dd.evaluate, dd.predict) and its callbacks. */
+export { fit } from './fit';
+export type { FitOptions } from './fit';
+export { evaluate, predict } from './evaluate';
+export type { EvaluateOptions, PredictOptions } from './evaluate';
+export { History } from './history';
+export type { Callback, Logs, TrainingContext } from './callback';
+export { accuracy } from './metrics';
+export type { Metric, MetricSpec } from './metrics';
+export type { LossFn, LossName, LossSpec } from './losses';
+export type { Batch, TensorData, SampleData, ShapedData, DataSpec, BatchIterable } from './batches';
+export type { ProgressStream, Verbosity } from './progress';
+export * as callbacks from './callbacks';
