@@ -44,9 +44,19 @@ export function coalesce(outShape: Shape, strides: number[][]): { shape: number[
   return { shape, strides: merged };
 }
 
+const ONE = [1];
+const ZERO_STRIDE = [0];
+
 /** out = a (op) b with broadcasting, through the native binaryOp. */
 export function binaryKernel(code: BinaryOpCode, a: Tensor, b: Tensor, out: Float32Array, outShape: Shape, op: string): void {
-  if (out.length === 0) return;
+  const n = out.length;
+  if (n === 0) return;
+  // Common cases as one flat axis: equal shapes, or one side a single element.
+  const an = a.numel, bn = b.numel;
+  if ((an === n || an === 1) && (bn === n || bn === 1)) {
+    native().binaryOp(code, a._f32(op), int32Arg(0, an === n ? ONE : ZERO_STRIDE), b._f32(op), int32Arg(1, bn === n ? ONE : ZERO_STRIDE), out, int32Arg(2, [n]));
+    return;
+  }
   const c = coalesce(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   if (c.shape.length > MAX_BROADCAST_RANK) {
     throw new RangeError(`${op}: broadcasting ${formatShape(a.shape)} with ${formatShape(b.shape)} needs more than ${MAX_BROADCAST_RANK} axes`);
