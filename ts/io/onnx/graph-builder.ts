@@ -32,6 +32,11 @@ export function registerOnnxConverter<M extends Module>(layerClass: abstract new
   converters.set(layerClass as unknown as LayerClass, converter as unknown as OnnxConverter);
 }
 
+/** Whether `layerClass` itself (not a parent) has an ONNX converter. */
+export function hasOnnxConverter(layerClass: abstract new (...args: never[]) => Module): boolean {
+  return converters.has(layerClass as unknown as LayerClass);
+}
+
 function littleEndianBytes(data: Float32Array | Int32Array | BigInt64Array): Uint8Array {
   const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (HOST_IS_LITTLE_ENDIAN) return bytes;
