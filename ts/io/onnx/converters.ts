@@ -38,9 +38,10 @@ function weights(t: { _typed(): unknown }): Float32Array {
 const linear: OnnxConverter<Linear> = (m, x, g, path) => {
   const sample = m.forward(x.sample);
   const w = weights(m.weight);
-  const bias = m.bias === null ? null : g.constant(`${child(path, 'bias')}`, weights(m.bias), m.bias.shape);
+  const biasOf = () => (m.bias === null ? null : g.constant(child(path, 'bias'), weights(m.bias), m.bias.shape));
   if (x.sample.ndim === 2) {
     const inputs = [x.name, g.constant(child(path, 'weight'), w, m.weight.shape)];
+    const bias = biasOf();
     if (bias !== null) inputs.push(bias);
     return { name: g.node('Gemm', inputs, base(path), { transB: 1 }), sample };
   }
@@ -49,6 +50,7 @@ const linear: OnnxConverter<Linear> = (m, x, g, path) => {
   const wt = new Float32Array(w.length);
   for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) wt[i * out + o] = w[o * inp + i];
   let y = g.node('MatMul', [x.name, g.constant(`${child(path, 'weight')}.T`, wt, [inp, out])], base(path));
+  const bias = biasOf();
   if (bias !== null) y = g.node('Add', [y, bias], base(path));
   return { name: y, sample };
 };
