@@ -55,6 +55,10 @@ export function encodeOptimizer(optimizer: Optimizer): { json: JsonValue; tensor
 
 type Kind = 'number' | 'boolean' | 'string' | 'null' | 'numbers' | 'other';
 
+const KIND_TEXT: Record<Kind, string> = {
+  number: 'a number', boolean: 'a boolean', string: 'a string', null: 'null', numbers: 'a list of numbers', other: 'neither a number, boolean, string nor list of numbers',
+};
+
 function kindOf(v: unknown): Kind {
   if (v === null) return 'null';
   if (typeof v === 'number') return 'number';
@@ -112,11 +116,20 @@ export function readOptimizerState(
       const has = Object.prototype.hasOwnProperty.call(group, key) && group[key] !== undefined;
       if (key === 'regularizers' || (!has && !OPTIONAL_HYPER.has(key))) fail(`paramGroups[${gi}] has a setting ${JSON.stringify(key)} that ${name} does not have`);
       const want = has ? kindOf(group[key]) : 'number';
-      if (kind !== want || kind === 'other') fail(`paramGroups[${gi}].${key} is a ${kind}, the optimizer's is a ${want}`);
+      if (kind !== want || kind === 'other') fail(`paramGroups[${gi}].${key} is ${KIND_TEXT[kind]}, the optimizer's is ${KIND_TEXT[want]}`);
       if (kind === 'numbers' && (value as number[]).length !== (group[key] as number[]).length) {
         fail(`paramGroups[${gi}].${key} has ${(value as number[]).length} values, the optimizer's ${(group[key] as number[]).length}`);
       }
       restored[key] = value;
+    }
+    // The optimizer's own checks of its hyper-parameters (lr >= 0, betas in [0, 1), ...) on the group as it would be.
+    const check = (optimizer as unknown as { checkHyper?: (h: unknown, where: string) => void }).checkHyper;
+    if (typeof check === 'function') {
+      try {
+        check.call(optimizer, { ...group, ...restored }, `paramGroups[${gi}]`);
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e));
+      }
     }
     paramGroups.push(restored);
   });
@@ -170,8 +183,9 @@ export function readOptimizerState(
 
 function shapeOf(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  return typeof v;
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
 }
 
 /**
@@ -179,7 +193,7 @@ function shapeOf(v: unknown): string {
  * element kinds), or null when it has the same structure.
  */
 function structuralMismatch(saved: unknown, own: unknown, where: string): string | null {
-  if (shapeOf(saved) !== shapeOf(own)) return `${where} is a ${shapeOf(saved)}, expected a ${shapeOf(own)}`;
+  if (shapeOf(saved) !== shapeOf(own)) return `${where} is ${shapeOf(saved)}, expected ${shapeOf(own)}`;
   if (Array.isArray(saved) && Array.isArray(own)) {
     if (own.length === 0) return saved.length === 0 ? null : `${where} should be empty`;
     for (let i = 0; i < saved.length; i++) {
