@@ -55,3 +55,23 @@ export function inputFor(c: LayerCase, seed = 1): dd.Tensor {
   if (c.indices !== undefined) return dd.tensor(Int32Array.from({ length: n }, () => rng.int(0, c.indices!)), c.input);
   return dd.tensor(rng.float32(n, -2, 2), c.input);
 }
+
+// The deep-network blocks, when dd.nn has them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const blocks = nn as unknown as Record<string, (new (...args: any[]) => dd.nn.Module) | undefined>;
+const { Highway, Residual, ResidualDense, ResidualConv2d } = blocks;
+if (Highway) {
+  LAYER_CASES.push({ name: 'Highway', make: () => new Highway(5, { activation: 'tanh', gateBias: -1 }), input: [3, 5] });
+  LAYER_CASES.push({ name: 'Highway with GELU', make: () => new Highway(4, { activation: 'gelu' }), input: [2, 4] });
+}
+if (Residual) {
+  LAYER_CASES.push({ name: 'Residual', make: () => new Residual(new nn.Sequential(new nn.Linear(4, 4), new nn.ELU(0.5))), input: [2, 4] });
+}
+if (ResidualDense) {
+  LAYER_CASES.push({ name: 'ResidualDense', make: () => new ResidualDense(6, { hiddenDim: 3, activation: 'silu' }), input: [2, 6] });
+  LAYER_CASES.push({ name: 'ResidualDense with leakyRelu', make: () => new ResidualDense(3, { activation: 'leakyRelu' }), input: [2, 3] });
+}
+if (ResidualConv2d) {
+  LAYER_CASES.push({ name: 'ResidualConv2d with a shortcut', make: () => new ResidualConv2d(2, { outChannels: 3, stride: 2 }), input: [2, 2, 6, 6] });
+  LAYER_CASES.push({ name: 'ResidualConv2d', make: () => new ResidualConv2d(3, { kernelSize: 5 }), input: [1, 3, 5, 5] });
+}

@@ -21,6 +21,7 @@ import { parseJsonStrict } from './json-file';
 import { BuildContext, ConfigReader, isJsonObject } from './layers/config-reader';
 import { codecForType, codecOf, LayerSpec, registeredLayerTypes } from './layers/registry';
 import './layers/builtin';
+import './layers/blocks';
 import type { JsonObject, JsonValue } from './safetensors/strict-json';
 
 export const MODEL_FORMAT = 'dendrite.model';

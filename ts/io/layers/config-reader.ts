@@ -87,6 +87,14 @@ export class ConfigReader {
     return v;
   }
 
+  /** A short string (a name such as an activation; the layer's constructor checks which names it accepts). */
+  string(key: string, fallback?: string): string {
+    const v = this.take(key);
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'string' || v.length > 64) this.fail(`config.${key} must be a string of at most 64 characters, got ${shown(v)}`);
+    return v;
+  }
+
   /** A pair of integers >= min, written [a, b]. */
   pair(key: string, min: number): [number, number] {
     const v = this.take(key);

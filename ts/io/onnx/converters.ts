@@ -18,11 +18,11 @@ import type { Module } from '../../nn/module';
 import { OnnxConverter, OnnxGraphBuilder, OnnxValue, registerOnnxConverter } from './graph-builder';
 
 /** The base name of a layer's nodes and constants. */
-function base(path: string): string {
+export function base(path: string): string {
   return path === '' ? 'model' : path;
 }
 
-function child(path: string, name: string): string {
+export function child(path: string, name: string): string {
   return path === '' ? name : `${path}.${name}`;
 }
 
@@ -95,20 +95,23 @@ const embedding: OnnxConverter<Embedding> = (m, x, g, path) => {
 
 const identity: OnnxConverter<Module> = (m, x, g, path) => ({ name: g.node('Identity', [x.name], base(path)), sample: m.forward(x.sample) });
 
-const gelu: OnnxConverter<GELU> = (m, x, g, path) => {
-  const sample = m.forward(x.sample);
-  if (g.opset >= 20) return { name: g.node('Gelu', [x.name], base(path)), sample };
-  const b = base(path);
-  const scaled = g.node('Mul', [x.name, g.scalar(`${b}.inv_sqrt2`, Math.SQRT1_2)], b);
+/** GELU's nodes on value `x`: one Gelu from opset 20, 0.5·x·(1 + erf(x/√2)) before it. */
+export function geluNodes(g: OnnxGraphBuilder, x: string, b: string): string {
+  if (g.opset >= 20) return g.node('Gelu', [x], b);
+  const scaled = g.node('Mul', [x, g.scalar(`${b}.inv_sqrt2`, Math.SQRT1_2)], b);
   const onePlusErf = g.node('Add', [g.node('Erf', [scaled], b), g.scalar(`${b}.one`, 1)], b);
-  const half = g.node('Mul', [x.name, g.scalar(`${b}.half`, 0.5)], b);
-  return { name: g.node('Mul', [half, onePlusErf], b), sample };
-};
+  const half = g.node('Mul', [x, g.scalar(`${b}.half`, 0.5)], b);
+  return g.node('Mul', [half, onePlusErf], b);
+}
 
-const silu: OnnxConverter<SiLU> = (m, x, g, path) => {
-  const s = g.node('Sigmoid', [x.name], base(path));
-  return { name: g.node('Mul', [x.name, s], base(path)), sample: m.forward(x.sample) };
-};
+/** SiLU's nodes: x · Sigmoid(x). */
+export function siluNodes(g: OnnxGraphBuilder, x: string, b: string): string {
+  return g.node('Mul', [x, g.node('Sigmoid', [x], b)], b);
+}
+
+const gelu: OnnxConverter<GELU> = (m, x, g, path) => ({ name: geluNodes(g, x.name, base(path)), sample: m.forward(x.sample) });
+
+const silu: OnnxConverter<SiLU> = (m, x, g, path) => ({ name: siluNodes(g, x.name, base(path)), sample: m.forward(x.sample) });
 
 const sequential: OnnxConverter<Sequential> = (m, x, g, path) => {
   let y: OnnxValue = x;

@@ -12,6 +12,7 @@ import type { AtomicWriteOptions } from '../atomic-write';
 import { OnnxGraphBuilder } from './graph-builder';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from './onnx-proto';
 import './converters';
+import './block-converters';
 
 export const MIN_ONNX_OPSET = 13;
 export const MAX_ONNX_OPSET = 22;
