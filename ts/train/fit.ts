@@ -5,7 +5,9 @@
  * progress bar, and the event loop served between batches so a server keeps
  * answering while it trains.
  */
+import { backward } from '../autograd/engine';
 import { rand } from '../tensor/random';
+import { recycleIntermediate } from '../optim/recycle';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import { BatchIterable, DataSpec, TensorData, batchCount, checkData, isTensorData, iterateBatches, seededRandom, takeRows } from './batches';
@@ -110,7 +112,8 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
     for await (const b of iterateBatches(train, batchSize, random, 'fit')) {
       const size = b.x.shape[0];
       await runHook(callbacks, 'onBatchBegin', batch, { batch, size }, ctx);
-      optimizer.zeroGrad();
+      // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
+      optimizer.zeroGrad({ recycle: true });
       const pred = model.call(b.x);
       const loss = lossFn(pred, b.y);
       if (loss.numel !== 1) {
@@ -120,8 +123,13 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       // Metrics read the predictions before backward, which may recycle their memory.
       for (const m of metrics) values[m.name] = m.fn(pred, b.y);
       values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
-      loss.backward();
+      // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
+      backward(loss, null, { freeActivations: true });
       optimizer.step();
+      if (b.owned) {
+        recycleIntermediate(b.x);
+        recycleIntermediate(b.y);
+      }
       running.add(values, size);
       batch++;
       progress.batchEnd(batch, running.means());
