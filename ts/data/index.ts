@@ -14,3 +14,5 @@ export { DataLoader } from './data-loader';
 export type { Batch, DataLoaderOptions } from './data-loader';
 export { ImageAugmenter, addGaussianNoise, rotateImages, shiftFlipImages } from './augment';
 export type { AugmentOptions, AugmentParameters } from './augment';
+export { arrayToTensor, tensorToArray, batchToTensors, tensorBatches, datasetToTensors, datasetFromTensors } from './tensors';
+export type { TensorBatch } from './tensors';

@@ -2,6 +2,8 @@
 export * from './safetensors';
 export { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 export type { AtomicWriteOptions, FileChunks } from './atomic-write';
+export { saveTensors, saveTensorsSync, loadTensors, loadTensorsSync, encodeTensors, decodeTensors, tensorsToSafetensors } from './tensors';
+export type { LoadedTensors } from './tensors';
 export { ModelFormatError } from './errors';
 export { save, loadWeights } from './weights';
 export type { Weights } from './weights';

@@ -12,7 +12,8 @@ import { Module, StateDict } from '../nn/module';
 import { asTensor } from '../tensor/create';
 import { Tensor } from '../tensor/tensor';
 import type { AtomicWriteOptions } from './atomic-write';
-import { readSafetensors, writeSafetensors } from './safetensors/file';
+import { writeSafetensors } from './safetensors/file';
+import { loadTensors, tensorsToSafetensors } from './tensors';
 import type { LoadedTensor } from './safetensors/decode';
 import type { TensorToWrite } from './safetensors/encode';
 
@@ -34,13 +35,12 @@ export function snapshotStateDict(weights: Weights, where: string): StateDict {
   return out;
 }
 
-/** The safetensors entries of a state dict, in its order. */
+/** The safetensors entries of a state dict, in its order, names prefixed with `prefix`. */
 export function tensorsToWrite(dict: StateDict, prefix = ''): Record<string, TensorToWrite> {
+  const entries = tensorsToSafetensors(dict);
+  if (prefix === '') return entries;
   const out: Record<string, TensorToWrite> = {};
-  for (const [name, t] of Object.entries(dict)) {
-    // _typed() views the tensor's own row-major memory; the encoder writes it little-endian without copying.
-    out[prefix + name] = { shape: [...t.shape], data: t._typed() };
-  }
+  for (const [name, t] of Object.entries(entries)) out[prefix + name] = t;
   return out;
 }
 
@@ -60,9 +60,8 @@ export async function save(model: Weights, file: string, options?: AtomicWriteOp
 
 /** Reads a safetensors file as a state dict: name → Tensor (float32, or int32 for integer dtypes). */
 export async function loadWeights(file: string): Promise<StateDict> {
-  const contents = await readSafetensors(file);
   const out: StateDict = {};
-  for (const [name, t] of Object.entries(contents.tensors)) out[name] = tensorFromLoaded(t);
+  for (const [name, t] of Object.entries((await loadTensors(file)).tensors)) out[name] = t;
   return out;
 }
 
