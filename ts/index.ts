@@ -30,6 +30,7 @@ export * as nn from './nn';
 // Data sets, loaders and weight files.
 export * as data from './data';
 export * as io from './io';
+export { save, load, loadWeights, saveModel, loadModel, saveCheckpoint, loadCheckpoint, exportOnnx } from './io';
 
 // Optimizers, learning-rate schedules and the training loop.
 export * as optim from './optim';
