@@ -9,24 +9,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendBindings } from './bindings/backend';
 import type { GemmBindings } from './bindings/gemm';
+import type { LayoutBindings } from './bindings/layout';
+import type { ElementwiseBindings } from './bindings/elementwise';
+import type { ReduceBindings } from './bindings/reduce';
+import type { SoftmaxBindings } from './bindings/softmax';
+import type { OptimBindings } from './bindings/optim';
 import type { ConvBindings } from './bindings/conv';
 import type { PoolBindings } from './bindings/pool';
 import type { DropoutBindings } from './bindings/dropout';
-import type { LayoutBindings } from './bindings/layout';
 import type { AugmentBindings } from './bindings/augment';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
  * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
  */
-export interface NativeAddon extends
-  BackendBindings,
-  GemmBindings,
-  ConvBindings,
-  PoolBindings,
-  DropoutBindings,
-  LayoutBindings,
-  AugmentBindings {}
+export interface NativeAddon
+  extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
+    ConvBindings, PoolBindings, DropoutBindings, AugmentBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

@@ -107,8 +107,17 @@ function accumulateLeaf(leaf: Tensor, grad: Float32Array): void {
   release(grad);
 }
 
-export function backward(root: Tensor, gradient?: Tensor | null, options?: BackwardOptions): void {
+/**
+ * Backpropagates from `root`: root.backward(), root.backward(gradient),
+ * root.backward({ retainGraph: true }) or root.backward(gradient, options).
+ */
+export function backward(root: Tensor, gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void {
   if (!(root instanceof Tensor)) throw new TypeError('backward: expected a Tensor');
+  if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor)) {
+    if (typeof gradient !== 'object' || options !== undefined) throw new TypeError('backward: gradient must be a Tensor');
+    options = gradient;
+    gradient = undefined;
+  }
   const opts = checkOptions(options);
   if (!root._requiresGrad) {
     throw new Error(

@@ -5,6 +5,7 @@
  */
 import { backward, BackwardOptions } from '../autograd/engine';
 import * as ops from '../ops';
+import { copyInto, fillInPlace } from '../ops/in-place';
 import { Tensor } from './tensor';
 
 type Operand = Tensor | number;
@@ -13,6 +14,7 @@ declare module './tensor' {
   interface Tensor {
     /** Runs backpropagation from this tensor (a one-element loss, or pass a gradient of this shape). */
     backward(gradient?: Tensor | null, options?: BackwardOptions): void;
+    backward(options: BackwardOptions): void;
     add(other: Operand): Tensor;
     sub(other: Operand): Tensor;
     mul(other: Operand): Tensor;
@@ -61,11 +63,17 @@ declare module './tensor' {
     logSoftmax(axis?: number): Tensor;
     /** A copy with its own memory (gradients flow through it). */
     clone(): Tensor;
+    /** Copies src's values into this tensor (not tracked by autograd: use under noGrad for parameters). */
+    copy_(src: Tensor): this;
+    /** Sets every element to value (not tracked by autograd). */
+    fill_(value: number): this;
+    /** Sets every element to 0 (not tracked by autograd), e.g. p.grad.zero_(). */
+    zero_(): this;
   }
 }
 
 const methods: { [name: string]: (this: Tensor, ...args: never[]) => unknown } = {
-  backward(gradient?: Tensor | null, options?: BackwardOptions) {
+  backward(gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions) {
     backward(this, gradient, options);
   },
   add(o: Operand) { return ops.add(this, o); },
@@ -115,6 +123,9 @@ const methods: { [name: string]: (this: Tensor, ...args: never[]) => unknown } =
   softmax(axis?: number) { return ops.softmax(this, axis); },
   logSoftmax(axis?: number) { return ops.logSoftmax(this, axis); },
   clone() { return ops.clone(this); },
+  copy_(src: Tensor) { return copyInto(this, src); },
+  fill_(value: number) { return fillInPlace(this, value); },
+  zero_() { return fillInPlace(this, 0); },
 };
 
 for (const [name, fn] of Object.entries(methods)) {
