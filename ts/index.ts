@@ -26,3 +26,11 @@ export * from './ops';
 
 // Layers and functional forms.
 export * as nn from './nn';
+
+// Optimizers, learning-rate schedules and the training loop.
+export * as optim from './optim';
+export { fit, evaluate, predict, History, callbacks, accuracy } from './train';
+export type {
+  FitOptions, EvaluateOptions, PredictOptions, Callback, Logs, TrainingContext, Metric, MetricSpec, LossFn, LossName, LossSpec,
+  Batch, TensorData as TrainingData, DataSpec, BatchIterable, ProgressStream, Verbosity,
+} from './train';

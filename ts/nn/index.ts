@@ -3,3 +3,5 @@
  * export line here; `functional` holds the stateless forms.
  */
 export * as functional from './functional';
+export * from './layers';
+export * as init from './init';

@@ -76,7 +76,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
     }
     const group = { ...this.defaults } as ParamGroup<H>;
     for (const [k, v] of Object.entries(spec)) {
-      if (k !== 'params' && k !== 'regularizers' && v !== undefined) (group as Record<string, unknown>)[k] = v;
+      if (k !== 'params' && k !== 'regularizers' && v !== undefined) (group as unknown as Record<string, unknown>)[k] = v;
     }
     group.params = params;
     group.regularizers = spec.regularizers ? [...spec.regularizers] : [];
@@ -185,7 +185,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
       }
     }
     dict.paramGroups.forEach((saved, gi) => {
-      const group = this.paramGroups[gi] as Record<string, unknown>;
+      const group = this.paramGroups[gi] as unknown as Record<string, unknown>;
       for (const [k, v] of Object.entries(saved)) if (k !== 'params') group[k] = Array.isArray(v) ? [...v] : v;
     });
     this.state.clear();

@@ -1,6 +1,6 @@
 /** evaluate and predict: one pass in evaluation mode without recording the graph. */
 import type { Tensor } from '../tensor/tensor';
-import { noGrad } from '../autograd';
+import { noGrad } from '../autograd/grad-mode';
 import { concat } from '../ops';
 import type { Module } from '../nn/module';
 import { DataSpec, checkData, iterateBatches, takeRows } from './batches';

@@ -1,7 +1,7 @@
 /** A lookup table of `num` vectors of `dim` values, indexed by int32 tensors of any shape. */
 import type { Tensor } from '../../tensor/tensor';
 import { zeros } from '../../tensor/create';
-import { indexSelect } from '../../ops';
+import { embedding } from '../functional';
 import { Module, parameter } from '../module';
 import { Initializer, initWeight, normal_ } from '../init';
 
@@ -30,8 +30,7 @@ export class Embedding extends Module {
   /** indices: int32 of shape S → float32 of shape [...S, embeddingDim]. */
   forward(indices: Tensor): Tensor {
     if (indices.dtype !== 'int32') throw new TypeError(`Embedding: indices must be an int32 tensor, got ${indices.dtype}`);
-    const rows = indexSelect(this.weight, 0, indices.reshape([-1]));
-    return rows.reshape([...indices.shape, this.embeddingDim]);
+    return embedding(indices, this.weight);
   }
 
   override extraRepr(): string {

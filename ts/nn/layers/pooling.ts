@@ -41,7 +41,7 @@ export class AvgPool2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return avgPool2d(x, this.kernelSize, this.stride, this.padding, { countIncludePad: this.countIncludePad });
+    return avgPool2d(x, this.kernelSize, this.stride, this.padding, this.countIncludePad);
   }
 
   override extraRepr(): string {
