@@ -29,7 +29,6 @@ test.each(convCases)('conv2d %j', (c) => {
     (x, w, b) => F.conv2d(x, w, b, opts),
     (x, w, b) => ref.conv2d(x, w, b ?? null, opts.stride, opts.padding, opts.dilation),
     specs,
-    { gradTol: 2e-3 },
   );
 });
 

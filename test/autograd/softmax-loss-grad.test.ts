@@ -21,7 +21,7 @@ test.each([
 test('softmax subtracts the row max (no overflow)', () => {
   const y = dd.softmax(dd.tensor([[1000, 1001, 1002], [-1000, -1000, -1000]]));
   expect(y.data.every(Number.isFinite)).toBe(true);
-  expect(y.toArray()[1]).toEqual([1 / 3, 1 / 3, 1 / 3].map(Math.fround));
+  expect((y.toArray() as number[][])[1]).toEqual([1 / 3, 1 / 3, 1 / 3].map(Math.fround));
 });
 
 /** Reference cross-entropy: -log softmax(x)[label] per row. */

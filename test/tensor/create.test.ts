@@ -97,7 +97,7 @@ describe('properties and conversion', () => {
   });
   test('shape is read-only', () => {
     const t = dd.zeros([2, 3]);
-    expect(() => (t.shape as number[]).push(1)).toThrow(TypeError);
+    expect(() => (t.shape as number[]).push(1)).toThrow(/object is not extensible|read.only/);
   });
   test('toArray of a 0-d tensor is a number', () => {
     expect(dd.tensor(3).toArray()).toBe(3);

@@ -7,17 +7,18 @@ import { Tensor } from '../tensor/tensor';
 import { checkFinite } from './checks';
 import { clamp } from './clamp';
 import { mul, mulScalar } from './elementwise';
-import { unary, UNARY } from './unary';
+import { UnaryOpCode } from '../bindings/elementwise';
+import { unary } from './unary';
 
 export const activationTable = {
-  relu: UNARY.RELU,
-  sigmoid: UNARY.SIGMOID,
-  tanh: UNARY.TANH,
-  leakyRelu: UNARY.LEAKY_RELU, // param: negative slope
-  elu: UNARY.ELU, // param: alpha
-  gelu: UNARY.GELU, // erf form
-  silu: UNARY.SILU,
-  softplus: UNARY.SOFTPLUS,
+  relu: UnaryOpCode.RELU,
+  sigmoid: UnaryOpCode.SIGMOID,
+  tanh: UnaryOpCode.TANH,
+  leakyRelu: UnaryOpCode.LEAKY_RELU, // param: negative slope
+  elu: UnaryOpCode.ELU, // param: alpha
+  gelu: UnaryOpCode.GELU, // erf form
+  silu: UnaryOpCode.SILU,
+  softplus: UnaryOpCode.SOFTPLUS,
 } as const;
 
 export const relu = (x: Tensor): Tensor => unary('relu', activationTable.relu, x);

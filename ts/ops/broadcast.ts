@@ -4,12 +4,12 @@
  * directions a gradient takes — summed back to an input's shape, or expanded
  * to the broadcast shape.
  */
+import { BinaryOpCode, MAX_BROADCAST_RANK } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32 } from '../tensor/alloc';
 import { contiguousStrides, formatShape, numel, Shape, shapesEqual } from '../tensor/shape';
 import { Tensor, wrap } from '../tensor/tensor';
 
-export const MAX_BROADCAST_RANK = 8;
 
 /** Strides (elements) of a dense tensor of `shape` read in the broadcast `outShape`: 0 on broadcast axes. */
 export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
@@ -44,7 +44,7 @@ export function coalesce(outShape: Shape, strides: number[][]): { shape: number[
 }
 
 /** out = a (op) b with broadcasting, through the native binaryOp. */
-export function binaryKernel(code: number, a: Tensor, b: Tensor, out: Float32Array, outShape: Shape, op: string): void {
+export function binaryKernel(code: BinaryOpCode, a: Tensor, b: Tensor, out: Float32Array, outShape: Shape, op: string): void {
   if (out.length === 0) return;
   const c = coalesce(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   if (c.shape.length > MAX_BROADCAST_RANK) {
@@ -63,7 +63,7 @@ export function expandInto(src: Float32Array, shape: Shape, outShape: Shape, out
   const c = coalesce(outShape, [broadcastStrides(shape, outShape), outShape.map(() => 0)]);
   if (c.shape.length > MAX_BROADCAST_RANK) throw new RangeError(`expand: ${formatShape(outShape)} needs more than ${MAX_BROADCAST_RANK} axes`);
   // src + 0 read with broadcast strides: a strided copy through the binary kernel.
-  native().binaryOp(0, src, Int32Array.from(c.strides[0]), ZERO, Int32Array.from(c.strides[1]), out, Int32Array.from(c.shape));
+  native().binaryOp(BinaryOpCode.ADD, src, Int32Array.from(c.strides[0]), ZERO, Int32Array.from(c.strides[1]), out, Int32Array.from(c.shape));
 }
 
 /** A new buffer holding g expanded to outShape: the gradient of a sum. */

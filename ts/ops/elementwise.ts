@@ -4,6 +4,7 @@
  * operand, the gradient in the broadcast shape (summed back to the
  * operand's shape by the shared rule).
  */
+import { BinaryOpCode, ScalarOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { broadcastShapes } from '../tensor/shape';
 import { full } from '../tensor/create';
@@ -13,15 +14,11 @@ import { checkFinite, checkTensor } from './checks';
 import { apply, OpDef } from './define';
 import { log, neg, sign } from './unary';
 
-/** Native binaryOp codes (ts/bindings/elementwise.ts mirrors the contract). */
-const BINARY = { ADD: 0, SUB: 1, MUL: 2, DIV: 3, POW: 4, MAXIMUM: 5, MINIMUM: 6 } as const;
-/** Native scalarOp codes. */
-const SCALAR = { ADD: 0, MUL: 1, POW: 2, RSUB: 3, RDIV: 4, MAXIMUM: 5, MINIMUM: 6 } as const;
 
 type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
 
 interface BinaryEntry {
-  code: number;
+  code: BinaryOpCode;
   /** d/da and d/db times g, in the broadcast shape. */
   da: BinaryGrad;
   db: BinaryGrad;
@@ -31,17 +28,17 @@ interface BinaryEntry {
 const wins = (a: Tensor, b: Tensor) => mulScalar(addScalar(sign(sub(a, b)), 1), 0.5);
 
 export const binaryTable: Record<'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum', BinaryEntry> = {
-  add: { code: BINARY.ADD, da: (g) => g, db: (g) => g },
-  sub: { code: BINARY.SUB, da: (g) => g, db: (g) => neg(g) },
-  mul: { code: BINARY.MUL, da: (g, a, b) => mul(g, b), db: (g, a) => mul(g, a) },
-  div: { code: BINARY.DIV, da: (g, a, b) => div(g, b), db: (g, a, b, y) => neg(mul(g, div(y, b))) },
+  add: { code: BinaryOpCode.ADD, da: (g) => g, db: (g) => g },
+  sub: { code: BinaryOpCode.SUB, da: (g) => g, db: (g) => neg(g) },
+  mul: { code: BinaryOpCode.MUL, da: (g, a, b) => mul(g, b), db: (g, a) => mul(g, a) },
+  div: { code: BinaryOpCode.DIV, da: (g, a, b) => div(g, b), db: (g, a, b, y) => neg(mul(g, div(y, b))) },
   pow: {
-    code: BINARY.POW,
+    code: BinaryOpCode.POW,
     da: (g, a, b) => mul(g, mul(b, pow(a, sub(b, 1)))),
     db: (g, a, b, y) => mul(g, mul(y, log(a))), // needs a > 0, as the real power does for non-integer b
   },
-  maximum: { code: BINARY.MAXIMUM, da: (g, a, b) => mul(g, wins(a, b)), db: (g, a, b) => mul(g, wins(b, a)) },
-  minimum: { code: BINARY.MINIMUM, da: (g, a, b) => mul(g, wins(b, a)), db: (g, a, b) => mul(g, wins(a, b)) },
+  maximum: { code: BinaryOpCode.MAXIMUM, da: (g, a, b) => mul(g, wins(a, b)), db: (g, a, b) => mul(g, wins(b, a)) },
+  minimum: { code: BinaryOpCode.MINIMUM, da: (g, a, b) => mul(g, wins(b, a)), db: (g, a, b) => mul(g, wins(a, b)) },
 };
 
 type BinaryName = keyof typeof binaryTable;
@@ -70,22 +67,25 @@ const binaryDefs = Object.fromEntries(
 type ScalarGrad = (g: Tensor, x: Tensor, s: number, y: Tensor) => Tensor;
 
 interface ScalarEntry {
-  code: number;
+  /** The public op this implements (the node's name, as gradFn shows it). */
+  op: string;
+  code: ScalarOpCode;
   dx: ScalarGrad;
 }
 
 /** x (op) s for a number s; rsub is s - x and rdiv s / x. */
 export const scalarTable: Record<'addScalar' | 'mulScalar' | 'powScalar' | 'rsub' | 'rdiv' | 'maximumScalar' | 'minimumScalar', ScalarEntry> = {
-  addScalar: { code: SCALAR.ADD, dx: (g) => g },
-  mulScalar: { code: SCALAR.MUL, dx: (g, x, s) => mulScalar(g, s) },
+  addScalar: { op: 'add', code: ScalarOpCode.ADD, dx: (g) => g },
+  mulScalar: { op: 'mul', code: ScalarOpCode.MUL, dx: (g, x, s) => mulScalar(g, s) },
   powScalar: {
-    code: SCALAR.POW,
+    op: 'pow',
+    code: ScalarOpCode.POW,
     dx: (g, x, s) => (s === 0 ? mulScalar(g, 0) : s === 1 ? g : mul(g, mulScalar(powScalar(x, s - 1), s))),
   },
-  rsub: { code: SCALAR.RSUB, dx: (g) => neg(g) },
-  rdiv: { code: SCALAR.RDIV, dx: (g, x, s, y) => neg(mul(g, div(y, x))) },
-  maximumScalar: { code: SCALAR.MAXIMUM, dx: (g, x, s) => mul(g, mulScalar(addScalar(sign(addScalar(x, -s)), 1), 0.5)) },
-  minimumScalar: { code: SCALAR.MINIMUM, dx: (g, x, s) => mul(g, mulScalar(rsub(sign(addScalar(x, -s)), 1), 0.5)) },
+  rsub: { op: 'sub', code: ScalarOpCode.RSUB, dx: (g) => neg(g) },
+  rdiv: { op: 'div', code: ScalarOpCode.RDIV, dx: (g, x, s, y) => neg(mul(g, div(y, x))) },
+  maximumScalar: { op: 'maximum', code: ScalarOpCode.MAXIMUM, dx: (g, x, s) => mul(g, mulScalar(addScalar(sign(addScalar(x, -s)), 1), 0.5)) },
+  minimumScalar: { op: 'minimum', code: ScalarOpCode.MINIMUM, dx: (g, x, s) => mul(g, mulScalar(rsub(sign(addScalar(x, -s)), 1), 0.5)) },
 };
 
 type ScalarName = keyof typeof scalarTable;
@@ -94,7 +94,7 @@ const scalarDefs = Object.fromEntries(
   (Object.keys(scalarTable) as ScalarName[]).map((name) => {
     const entry = scalarTable[name];
     const def: OpDef<number> = {
-      name,
+      name: entry.op,
       shape: ([x]) => x.shape,
       forward([x], out, s) {
         if (out.length > 0) native().scalarOp(entry.code, x._f32(name), s, out);

@@ -4,6 +4,7 @@
  * log-probabilities directly; the regression and binary losses are
  * compositions of differentiable ops, written in their numerically stable forms.
  */
+import { ScalarOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32, allocZeros, release } from '../tensor/alloc';
 import { formatShape, shapesEqual } from '../tensor/shape';
@@ -95,7 +96,7 @@ const crossEntropyDef: OpDef<CrossEntropyAttrs, Float32Array> = {
   },
   backward(g, { inputs: [x], attrs: a, saved: grad }) {
     const gx = allocFloat32(grad.length);
-    if (gx.length > 0) native().scalarOp(1 /* MUL */, grad, g._f32('crossEntropy')[0] * a.scale, gx);
+    if (gx.length > 0) native().scalarOp(ScalarOpCode.MUL, grad, g._f32('crossEntropy')[0] * a.scale, gx);
     return [wrap(gx, x.shape)];
   },
   free: (grad) => release(grad),

@@ -5,6 +5,7 @@
  * is the output gradient broadcast back; of max/min, it goes to the position
  * that won (the first, on ties).
  */
+import { UnaryOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32, allocInt32, allocZeros, release } from '../tensor/alloc';
 import { formatShape, normalizeAxis, numel, Shape } from '../tensor/shape';
@@ -13,7 +14,6 @@ import { checkBoolean, checkTensor } from './checks';
 import { apply, OpDef } from './define';
 import { expandBuffer, sumOverAxes } from './broadcast';
 import { mulScalar } from './elementwise';
-import { UNARY } from './unary';
 
 interface AxesPlan {
   /** reduced[i]: whether input axis i is reduced. */
@@ -100,7 +100,7 @@ function extremum(x: Tensor, p: ExtremumPlan, out: Float32Array, op: string): In
   let data = x._f32(op);
   if (p.negate) {
     const negated = allocFloat32(data.length);
-    native().unaryOp(UNARY.NEG, data, negated, 0);
+    native().unaryOp(UnaryOpCode.NEG, data, negated, 0);
     data = negated;
   }
   if (indices.length > 0) native().reduceMax(data, outer, len, inner, out, indices);

@@ -3,22 +3,18 @@
  * one backward (unaryBackward computes gy·f'(x) from x and y for every op
  * code), so an entry is just its name and op code.
  */
+import { UnaryOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32 } from '../tensor/alloc';
 import { Tensor, wrap } from '../tensor/tensor';
 import { checkTensor } from './checks';
 import { apply, OpDef } from './define';
 
-/** Native unaryOp codes (ts/bindings/elementwise.ts mirrors the contract). */
-export const UNARY = {
-  NEG: 0, ABS: 1, EXP: 2, LOG: 3, SQRT: 4, RELU: 5, SIGMOID: 6, TANH: 7,
-  LEAKY_RELU: 8, ELU: 9, GELU: 10, SILU: 11, SOFTPLUS: 12, SIGN: 13, SQUARE: 14, RECIPROCAL: 15,
-} as const;
 
 const defs = new Map<string, OpDef<number>>();
 
 /** The op definition of a unary kernel (param: slope or alpha for the ops that take one). */
-export function unaryDef(name: string, code: number): OpDef<number> {
+export function unaryDef(name: string, code: UnaryOpCode): OpDef<number> {
   let def = defs.get(name);
   if (def === undefined) {
     def = {
@@ -36,28 +32,28 @@ export function unaryDef(name: string, code: number): OpDef<number> {
 }
 
 /** gx = g·f'(x), computed by the kernel from x and y = f(x). */
-function unaryGrad(code: number, x: Tensor, y: Tensor, g: Tensor, param: number): Tensor {
+function unaryGrad(code: UnaryOpCode, x: Tensor, y: Tensor, g: Tensor, param: number): Tensor {
   const gx = allocFloat32(x.numel);
   if (gx.length > 0) native().unaryBackward(code, x._f32('backward'), y._f32('backward'), g._f32('backward'), gx, param);
   return wrap(gx, x.shape);
 }
 
 /** Runs unary op `name` on x. */
-export function unary(name: string, code: number, x: Tensor, param = 0): Tensor {
+export function unary(name: string, code: UnaryOpCode, x: Tensor, param = 0): Tensor {
   checkTensor(x, name, 'input', 'float32');
   return apply(unaryDef(name, code), [x], param);
 }
 
 /** The math table: name → native op code. */
 export const unaryTable = {
-  neg: UNARY.NEG,
-  abs: UNARY.ABS,
-  exp: UNARY.EXP,
-  log: UNARY.LOG,
-  sqrt: UNARY.SQRT,
-  sign: UNARY.SIGN,
-  square: UNARY.SQUARE,
-  reciprocal: UNARY.RECIPROCAL,
+  neg: UnaryOpCode.NEG,
+  abs: UnaryOpCode.ABS,
+  exp: UnaryOpCode.EXP,
+  log: UnaryOpCode.LOG,
+  sqrt: UnaryOpCode.SQRT,
+  sign: UnaryOpCode.SIGN,
+  square: UnaryOpCode.SQUARE,
+  reciprocal: UnaryOpCode.RECIPROCAL,
 } as const;
 
 export const neg = (x: Tensor): Tensor => unary('neg', unaryTable.neg, x);

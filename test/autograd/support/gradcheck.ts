@@ -23,8 +23,12 @@ export interface InputSpec {
 export interface CheckOptions {
   /** Forward tolerance, relative to max(1, max |reference|). */
   forwardTol?: number;
-  /** Gradient tolerance, relative to max(1, max |finite difference|). */
+  /**
+   * Gradient tolerance: each element must satisfy
+   * |g - fd| <= gradTol·|fd| + gradAbsTol·max(1, max |fd|).
+   */
   gradTol?: number;
+  gradAbsTol?: number;
   /** Finite-difference step (relative to max(1, |x|)). */
   step?: number;
   seed?: number;
@@ -49,6 +53,22 @@ function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
+}
+
+/**
+ * Largest per-element error ratio |a - b| / (rel·|b| + abs·max(1, max|b|)):
+ * at most 1 means every element is within tolerance. NaN counts as a failure.
+ */
+export function toleranceRatio(a: ArrayLike<number>, b: ArrayLike<number>, rel: number, abs: number): number {
+  if (a.length !== b.length) return Infinity;
+  const floor = abs * Math.max(1, maxAbs(b));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (Number.isNaN(d)) return Infinity;
+    worst = Math.max(worst, d / (rel * Math.abs(b[i]) + floor));
+  }
+  return worst;
 }
 
 /** Largest |a - b| relative to max(1, max|b|); NaN anywhere counts as a failure. */
@@ -113,10 +133,14 @@ export function gradcheck(
     const g = tensors[k].grad;
     expect(g).not.toBeNull();
     expect(g!.shape).toEqual(s.shape);
-    const err = relativeError(g!.data, fd);
-    gradErrors.push(err);
-    if (!(err <= (options.gradTol ?? 1e-3))) {
-      throw new Error(`gradient of input ${k} (shape [${s.shape}]) is off by ${err}:\n autograd ${Array.from(g!.data.slice(0, 8))}\n finite differences ${Array.from(fd.slice(0, 8))}`);
+    const ratio = toleranceRatio(g!.data, fd, options.gradTol ?? 1e-4, options.gradAbsTol ?? 1e-5);
+    gradErrors.push(ratio);
+    if (process.env.GRADCHECK_REPORT) console.log(`gradcheck ratio ${ratio.toFixed(3)} for input ${k} of shape [${s.shape}]`);
+    if (!(ratio <= 1)) {
+      throw new Error(
+        `gradient of input ${k} (shape [${s.shape}]) is off (${ratio.toFixed(2)} times the tolerance):\n` +
+          ` autograd ${Array.from(g!.data.slice(0, 8))}\n finite differences ${Array.from(fd.slice(0, 8))}`,
+      );
     }
   });
   return { forwardError, gradErrors };
