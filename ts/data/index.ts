@@ -1,0 +1,16 @@
+/** dendrite.data: datasets, loaders and augmentation. */
+export type { IdxArray, ShapedArray } from './arrays';
+export { SeededRandom, deriveSeed } from './random';
+export { IdxFormatError, decodeIdx, encodeIdx } from './idx';
+export { decodeIdxFile, readIdx, readIdxSync, writeIdx, writeIdxSync } from './idx-file';
+export type { ReadIdxOptions, WriteIdxOptions } from './idx-file';
+export { fashionMnist, fashionMnistSync, FASHION_MNIST_CLASSES, FASHION_MNIST_SAMPLE_DIR, FASHION_MNIST_FILES } from './fashion-mnist';
+export type { FashionMnist } from './fashion-mnist';
+export { CsvError, parseCsv, readCsv, readCsvSync } from './csv';
+export type { CsvData, CsvOptions } from './csv';
+export { Dataset, trainValidationSplit } from './dataset';
+export type { LabelArray } from './dataset';
+export { DataLoader } from './data-loader';
+export type { Batch, DataLoaderOptions } from './data-loader';
+export { ImageAugmenter, addGaussianNoise, rotateImages, shiftFlipImages } from './augment';
+export type { AugmentOptions, AugmentParameters } from './augment';
