@@ -59,7 +59,7 @@ async function ours(w, threads, epochs, limit, data) {
   const model = w.make();
   const optimizer = new dd.optim.Adam(model.parameters(), { lr: 1e-3 });
   const batchSize = DEFAULT_BATCH[w.kind];
-  const full = Math.ceil(data.train.x.shape[0] / batchSize);
+  const full = Math.ceil(data.train.length / batchSize);
   const epochSeconds = [];
   let t0 = 0;
   let batches = 0;
@@ -109,7 +109,7 @@ async function main() {
   console.log(`dendrite ${info.isa}, ${info.hardwareThreads} hardware threads; PyTorch with OMP_WAIT_POLICY=PASSIVE`);
   if (limit) console.log(`--limit ${limit}: our epochs stop after ${limit} batches, time per epoch extrapolated; accuracy is after those batches`);
   const t0 = performance.now();
-  const data = dd.data.fashionMnist(dataDir);
+  const data = await dd.data.fashionMnist(dataDir);
   console.log(`data loaded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const rows = [];
   for (const id of values.workload.split(',')) {

@@ -7,7 +7,7 @@ const { nn } = dd;
 
 async function main() {
   dd.manualSeed(0);
-  const { train, test } = dd.data.fashionMnist(); // bundled 10k/2k sample; pass a directory for the full set
+  const { train, test } = await dd.data.fashionMnist(); // bundled 10k/2k sample; pass a directory for the full set
 
   const model = new nn.Sequential(
     new nn.Conv2d(1, 16, 3, { padding: 1 }), new nn.ReLU(), new nn.MaxPool2d(2),
@@ -45,8 +45,8 @@ async function main() {
   const { loss, accuracy } = await dd.evaluate(model, test, { loss: 'crossEntropy', batchSize: 500 });
   console.log(`test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}%`);
 
-  const probabilities = dd.noGrad(() => model.eval().call(test.x).softmax(-1));
-  console.log('first test image: predicted class', probabilities.argmax(-1).toArray()[0], 'label', test.y.toArray()[0]);
+  const probabilities = dd.noGrad(() => model.eval().call(dd.asTensor(test.x.data, test.x.shape)).softmax(-1));
+  console.log('first test image: predicted class', probabilities.argmax(-1).toArray()[0], 'label', test.y.data[0]);
 }
 
 main().catch((e) => {

@@ -93,12 +93,12 @@ export async function train(argv: string[]): Promise<number> {
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be a non-negative integer, got ${values.seed}`);
   if (values.threads !== undefined) setNumThreads(positiveInt('threads', values.threads, 1));
 
-  const { train: trainSet, test: testSet } = fashionMnist(values.data);
+  const { train: trainSet, test: testSet } = await fashionMnist(values.data);
   const info = backendInfo();
   const log = (s: string) => process.stderr.write(`${s}\n`);
   log(
     `dendrite: ${kind} on Fashion-MNIST (${values.data ? path.resolve(values.data) : 'bundled sample'}): ` +
-      `${trainSet.x.shape[0]} training and ${testSet.x.shape[0]} test images; ${info.isa}, ${getNumThreads()} thread(s)`,
+      `${trainSet.length} training and ${testSet.length} test images; ${info.isa}, ${getNumThreads()} thread(s)`,
   );
 
   manualSeed(seed);

@@ -27,6 +27,10 @@ export * from './ops';
 // Layers and functional forms.
 export * as nn from './nn';
 
+// Data sets, loaders and weight files.
+export * as data from './data';
+export * as io from './io';
+
 // Optimizers, learning-rate schedules and the training loop.
 export * as optim from './optim';
 export { fit, evaluate, predict, History, callbacks, accuracy } from './train';

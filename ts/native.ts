@@ -9,23 +9,32 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendBindings } from './bindings/backend';
 import type { GemmBindings } from './bindings/gemm';
+import type { ConvBindings } from './bindings/conv';
+import type { PoolBindings } from './bindings/pool';
+import type { DropoutBindings } from './bindings/dropout';
 import type { LayoutBindings } from './bindings/layout';
+import type { AugmentBindings } from './bindings/augment';
 import type { ElementwiseBindings } from './bindings/elementwise';
 import type { ReduceBindings } from './bindings/reduce';
 import type { SoftmaxBindings } from './bindings/softmax';
 import type { OptimBindings } from './bindings/optim';
-import type { ConvBindings } from './bindings/conv';
-import type { PoolBindings } from './bindings/pool';
-import type { DropoutBindings } from './bindings/dropout';
-import type { AugmentBindings } from './bindings/augment';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
  * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
  */
-export interface NativeAddon
-  extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
-    ConvBindings, PoolBindings, DropoutBindings, AugmentBindings {}
+export interface NativeAddon extends
+  BackendBindings,
+  GemmBindings,
+  ConvBindings,
+  PoolBindings,
+  DropoutBindings,
+  LayoutBindings,
+  AugmentBindings,
+  ElementwiseBindings,
+  ReduceBindings,
+  SoftmaxBindings,
+  OptimBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;
@@ -49,32 +58,22 @@ function newestFirst(files: string[]): string[] {
 function prebuildCandidates(): string[] {
   const dir = path.join(packageRoot, 'prebuilds', `${process.platform}-${process.arch}`);
   if (!fs.existsSync(dir)) return [];
-  // prebuildify --napi names binaries <name>[.<libc>].node; ABI-tagged ones are not Node-API builds.
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.node') && !/\.abi\d+\./.test(f));
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.node') && f.includes('napi'));
   const mine = libc();
   // Prefer a binary tagged with this libc, then untagged ones.
   const rank = (f: string) => (mine && f.includes(mine) ? 0 : /glibc|musl/.test(f) ? 2 : 1);
   return files.filter((f) => rank(f) < 2).sort((a, b) => rank(a) - rank(b)).map((f) => path.join(dir, f));
 }
 
-/**
- * Where the addon may be, in the order tried: an explicit DENDRITE_NATIVE,
- * then the prebuilt binaries shipped in the package, then local builds
- * (node-gyp's build/ and cmake-js's build-cmake/). A local build newer than
- * the prebuilds goes first, so a developer's fresh build is never shadowed.
- */
+/** Where the addon may be, in the order tried. */
 export function addonCandidates(): string[] {
   const explicit = process.env.DENDRITE_NATIVE;
   if (explicit) return [path.resolve(explicit)];
-  const prebuilt = prebuildCandidates();
-  const newestPrebuild = Math.max(0, ...prebuilt.map((f) => fs.statSync(f).mtimeMs));
   const local = newestFirst([
     path.join(packageRoot, 'build', 'Release', 'dendrite.node'),
     path.join(packageRoot, 'build-cmake', 'Release', 'dendrite.node'),
   ]);
-  const fresher = local.filter((f) => fs.statSync(f).mtimeMs > newestPrebuild);
-  const older = local.filter((f) => !fresher.includes(f));
-  return [...fresher, ...prebuilt, ...older];
+  return [...local, ...prebuildCandidates()];
 }
 
 function explainFailure(tried: Array<{ file: string; error: string }>): Error {

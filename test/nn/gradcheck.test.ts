@@ -28,7 +28,8 @@ test('a Sequential CNN: every parameter and the input gradient match finite diff
   const loss = () => dd.nn.functional.crossEntropy(m.call(x), y);
   loss().backward();
 
-  const eps = 1e-2;
+  // Small enough that no max-pool window changes its winner, large enough for float32 loss values.
+  const eps = 1e-3;
   const check = (t: dd.Tensor, name: string) => {
     const data = t.data;
     const grad = t.grad!.data;

@@ -23,10 +23,12 @@ test('Conv2d, MaxPool2d, AvgPool2d and Flatten give the expected shapes', () => 
   const x = dd.randn([2, 3, 9, 9]);
   const conv = new nn.Conv2d(3, 4, [3, 2], { stride: 2, padding: 1, dilation: [1, 2] });
   const y = conv.call(x);
-  expect(y.shape).toEqual([2, 4, 5, 4]);
+  // width: kernel 2 dilated by 2 spans 3 columns: (9 + 2 - 3) / 2 + 1 = 5
+  expect(y.shape).toEqual([2, 4, 5, 5]);
   expect(new nn.MaxPool2d(2).call(y).shape).toEqual([2, 4, 2, 2]);
-  expect(new nn.AvgPool2d(3, 1, 1).call(y).shape).toEqual([2, 4, 5, 4]);
-  expect(new nn.Flatten().call(y).shape).toEqual([2, 80]);
+  expect(new nn.AvgPool2d(3, 1, 1).call(y).shape).toEqual([2, 4, 5, 5]);
+  expect(new nn.Flatten().call(y).shape).toEqual([2, 100]);
+  expect(new nn.Flatten(2).call(y).shape).toEqual([2, 4, 25]);
   expect(conv.toString()).toBe('Conv2d(3, 4, kernelSize=[3,2], stride=[2,2], padding=[1,1], dilation=[1,2])');
 });
 

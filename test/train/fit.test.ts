@@ -107,9 +107,10 @@ test('the event loop keeps answering while fit trains', async () => {
   await dd.fit(model, data, { epochs: 2, batchSize: 32, optimizer: new dd.optim.Adam(model.parameters()), loss: 'crossEntropy', verbose: 0 });
   const elapsed = performance.now() - t0;
   clearInterval(timer);
-  // A blocked loop would give 0 or 1 ticks; a served one about elapsed/5 (timers are coarse, so ask for a third).
-  expect(elapsed).toBeGreaterThan(50);
-  expect(ticks).toBeGreaterThan(elapsed / 5 / 3);
+  // A blocked loop gives 0 or 1 ticks; a served one about elapsed/5, less on a loaded machine
+  // (a due timer waits for the current batch), so ask for one tick per 25 ms on average.
+  expect(elapsed).toBeGreaterThan(100);
+  expect(ticks).toBeGreaterThanOrEqual(Math.floor(elapsed / 25));
 });
 
 test('progress goes to the stream as plain lines off a terminal, and nowhere at verbose 0', async () => {

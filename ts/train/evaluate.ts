@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor';
 import { noGrad } from '../autograd/grad-mode';
 import { concat } from '../ops';
 import type { Module } from '../nn/module';
-import { DataSpec, checkData, iterateBatches, takeRows } from './batches';
+import { BatchIterable, DataSpec, TensorData, checkData, iterateBatches, takeRows } from './batches';
 import { LossFn, LossSpec, resolveLoss } from './losses';
 import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { EventLoopYielder } from './yielder';
@@ -39,7 +39,7 @@ export async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promis
 
 /** Mean loss and metrics over data (no `val_` prefix); used by `fit` for validation too. */
 export async function evaluateLogs(
-  model: Module, data: DataSpec, batchSize: number, loss: LossFn | null, metrics: Metric[], where: string,
+  model: Module, data: TensorData | BatchIterable, batchSize: number, loss: LossFn | null, metrics: Metric[], where: string,
 ): Promise<Record<string, number>> {
   const running = new RunningMeans();
   const yielder = new EventLoopYielder();

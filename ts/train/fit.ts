@@ -85,7 +85,7 @@ function checkOptions(options: FitOptions): void {
 }
 
 /** Splits off the last `fraction` of the rows as validation data, as Keras does. */
-function splitValidation(d: DataSpec, fraction: number): { train: TensorData; validation: TensorData } {
+function splitValidation(d: TensorData | BatchIterable, fraction: number): { train: TensorData; validation: TensorData } {
   if (!isTensorData(d)) throw new TypeError('fit: validationSplit needs in-memory data { x, y }; give a DataLoader validationData instead');
   const n = d.x.shape[0];
   const cut = n - Math.round(n * fraction);
@@ -97,7 +97,7 @@ function splitValidation(d: DataSpec, fraction: number): { train: TensorData; va
 }
 
 /** Trains the model and returns the per-epoch History. */
-export async function fit(model: Module, trainData: DataSpec | BatchIterable, options: FitOptions): Promise<History> {
+export async function fit(model: Module, trainData: DataSpec, options: FitOptions): Promise<History> {
   checkOptions(options);
   let train = checkData(trainData, 'fit');
   let validation = options.validationData === undefined ? undefined : checkData(options.validationData, 'fit (validationData)');

@@ -8,6 +8,6 @@ export type { Callback, Logs, TrainingContext } from './callback';
 export { accuracy } from './metrics';
 export type { Metric, MetricSpec } from './metrics';
 export type { LossFn, LossName, LossSpec } from './losses';
-export type { Batch, TensorData, DataSpec, BatchIterable } from './batches';
+export type { Batch, TensorData, SampleData, ShapedData, DataSpec, BatchIterable } from './batches';
 export type { ProgressStream, Verbosity } from './progress';
 export * as callbacks from './callbacks';
