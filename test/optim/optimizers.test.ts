@@ -119,3 +119,16 @@ test('regularizers in a group act on the gradient copy, then constrain after the
   expect(Array.from(p.grad!.data)).toEqual([1, 1]);
   expect(calls).toEqual(['grad', 'after']);
 });
+
+test('zeroGrad with recycle hands gradient memory back; a kept gradient then throws instead of changing', () => {
+  const p = dd.tensor(new Float32Array(64).fill(1), { requiresGrad: true });
+  const opt = new dd.optim.SGD([p], { lr: 0.1 });
+  p.mul(2).sum().backward();
+  const kept = p.grad!;
+  expect(kept.data[0]).toBe(2);
+  opt.zeroGrad({ recycle: true });
+  expect(p.grad).toBeNull();
+  expect(() => kept.data).toThrow();
+  p.mul(3).sum().backward();
+  expect(p.grad!.data[0]).toBe(3);
+});

@@ -6,6 +6,7 @@
  * parameter and its state.
  */
 import type { Tensor } from '../tensor/tensor';
+import { recycleGradient } from './recycle';
 import type { ParamRegularizer } from './regularizer';
 
 /** Hyper-parameters every optimizer has. */
@@ -84,9 +85,20 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
     this.paramGroups.push(group);
   }
 
-  /** Clears the gradients of every parameter (to null, so backward writes fresh ones instead of adding). */
-  zeroGrad(): void {
-    for (const g of this.paramGroups) for (const p of g.params) p.grad = null;
+  /**
+   * Clears the gradients of every parameter (to null, so backward writes
+   * fresh ones instead of adding). With `recycle`, the old gradients' memory
+   * goes back to the buffer pool for the next backward to reuse (fresh pages
+   * cost more than the arithmetic of a small model's step); a gradient tensor
+   * kept from before then throws when read, instead of showing stale values.
+   */
+  zeroGrad(options: { recycle?: boolean } = {}): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (options.recycle && p.grad !== null) recycleGradient(p.grad);
+        p.grad = null;
+      }
+    }
   }
 
   /** One update of every parameter that has a gradient. */

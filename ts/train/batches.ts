@@ -14,6 +14,8 @@ import { indexSelect } from '../ops';
 export interface Batch {
   x: Tensor;
   y: Tensor;
+  /** Whether the batch was assembled here (its memory can be recycled after use). */
+  owned?: boolean;
 }
 
 /** Inputs and targets in memory, one sample per row of the first dimension. */
@@ -112,28 +114,26 @@ export function takeRows(t: Tensor, start: number, end: number): Tensor {
   return tensor(t._typed().slice(start * row, end * row), [end - start, ...t.shape.slice(1)], { dtype: t.dtype });
 }
 
-/** Batches of in-memory tensors, in order or permuted by `random`. */
+/**
+ * Batches of in-memory tensors, in order or permuted by `random`, gathered
+ * (one native row copy) into pool buffers that the consumer may recycle.
+ */
 function* tensorBatches(d: TensorData, batchSize: number, random: (() => number) | null): Generator<Batch> {
   const n = d.x.shape[0];
-  if (random === null) {
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(n, start + batchSize);
-      yield { x: takeRows(d.x, start, end), y: takeRows(d.y, start, end) };
-    }
-    return;
-  }
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
+  if (random !== null) {
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
   }
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const idx = tensor(order.slice(start, end), [end - start], { dtype: 'int32' });
-    yield { x: indexSelect(d.x, 0, idx), y: indexSelect(d.y, 0, idx) };
+    const idx = tensor(order.subarray(start, end), [end - start], { dtype: 'int32' });
+    yield { x: indexSelect(d.x, 0, idx), y: indexSelect(d.y, 0, idx), owned: true };
   }
 }
 

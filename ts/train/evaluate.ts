@@ -7,6 +7,7 @@ import { BatchIterable, DataSpec, TensorData, checkData, iterateBatches, takeRow
 import { LossFn, LossSpec, resolveLoss } from './losses';
 import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { EventLoopYielder } from './yielder';
+import { recycleIntermediate } from '../optim/recycle';
 
 export interface EvaluateOptions {
   /** Samples per batch for in-memory data (default 32). */
@@ -51,6 +52,11 @@ export async function evaluateLogs(
         if (loss !== null) values.loss = loss(pred, b.y).item();
         for (const m of metrics) values[m.name] = m.fn(pred, b.y);
         running.add(values, b.x.shape[0]);
+        recycleIntermediate(pred);
+        if (b.owned) {
+          recycleIntermediate(b.x);
+          recycleIntermediate(b.y);
+        }
         await yielder.maybeYield();
       }
     }),

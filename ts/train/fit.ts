@@ -10,7 +10,9 @@
  * those of the optimizer's parameter groups, applied in its step); `val_loss`
  * is the data loss alone. Constraints (max-norm) are applied after each step.
  */
+import { backward } from '../autograd/engine';
 import { rand } from '../tensor/random';
+import { recycleIntermediate } from '../optim/recycle';
 import type { Module } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import { BatchIterable, DataSpec, TensorData, batchCount, checkData, isTensorData, iterateBatches, seededRandom, takeRows } from './batches';
@@ -137,7 +139,8 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
     for await (const b of iterateBatches(train, batchSize, random, 'fit')) {
       const size = b.x.shape[0];
       await runHook(callbacks, 'onBatchBegin', batch, { batch, size }, ctx);
-      optimizer.zeroGrad();
+      // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
+      optimizer.zeroGrad({ recycle: true });
       const x = options.augment ? options.augment.transform(b.x, epoch, batch) : b.x;
       const pred = model.call(x);
       const dataLoss = lossFn(pred, b.y);
@@ -149,11 +152,18 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       // Metrics read the predictions before backward, which may recycle their memory.
       for (const m of metrics) values[m.name] = m.fn(pred, b.y);
       values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
-      loss.backward();
+      // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
+      backward(loss, null, { freeActivations: true });
       if (options.clipValue !== undefined) clipGradValue(clipped, options.clipValue);
       if (options.clipNorm !== undefined) clipGradNorm(clipped, options.clipNorm);
       optimizer.step();
       attached.applyConstraints();
+      if (b.owned) {
+        recycleIntermediate(b.x);
+        recycleIntermediate(b.y);
+      }
+      // An augmented batch is fit's own too (pinned memory, such as a tensor the user made, is left alone).
+      if (x !== b.x) recycleIntermediate(x);
       running.add(values, size);
       batch++;
       progress.batchEnd(batch, running.means());

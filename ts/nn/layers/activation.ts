@@ -1,16 +1,17 @@
 /** Activation layers: each wraps one differentiable op. */
 import type { Tensor } from '../../tensor/tensor';
+import { elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from '../functional';
 import { Module } from '../module';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
-    return x.relu();
+    return relu(x);
   }
 }
 
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
-    return x.sigmoid();
+    return sigmoid(x);
   }
 }
 
@@ -19,7 +20,7 @@ export class Logistic extends Sigmoid {}
 
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
-    return x.tanh();
+    return tanh(x);
   }
 }
 
@@ -31,7 +32,7 @@ export class LeakyReLU extends Module {
     this.negativeSlope = negativeSlope;
   }
   forward(x: Tensor): Tensor {
-    return x.leakyRelu(this.negativeSlope);
+    return leakyRelu(x, this.negativeSlope);
   }
   override extraRepr(): string {
     return `negativeSlope=${this.negativeSlope}`;
@@ -46,7 +47,7 @@ export class ELU extends Module {
     this.alpha = alpha;
   }
   forward(x: Tensor): Tensor {
-    return x.elu(this.alpha);
+    return elu(x, this.alpha);
   }
   override extraRepr(): string {
     return `alpha=${this.alpha}`;
@@ -56,21 +57,21 @@ export class ELU extends Module {
 /** x·Φ(x) (the exact, erf form). */
 export class GELU extends Module {
   forward(x: Tensor): Tensor {
-    return x.gelu();
+    return gelu(x);
   }
 }
 
 /** x·sigmoid(x) (also called swish). */
 export class SiLU extends Module {
   forward(x: Tensor): Tensor {
-    return x.silu();
+    return silu(x);
   }
 }
 
 /** log(1 + exp(x)). */
 export class Softplus extends Module {
   forward(x: Tensor): Tensor {
-    return x.softplus();
+    return softplus(x);
   }
 }
 
@@ -82,7 +83,7 @@ export class Softmax extends Module {
     this.dim = dim;
   }
   forward(x: Tensor): Tensor {
-    return x.softmax(this.dim);
+    return softmax(x, this.dim);
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;
@@ -97,7 +98,7 @@ export class LogSoftmax extends Module {
     this.dim = dim;
   }
   forward(x: Tensor): Tensor {
-    return x.logSoftmax(this.dim);
+    return logSoftmax(x, this.dim);
   }
   override extraRepr(): string {
     return `dim=${this.dim}`;

@@ -1,5 +1,6 @@
 /** Flattens dimensions startDim..endDim into one (a view; no copy). */
 import type { Tensor } from '../../tensor/tensor';
+import { flatten } from '../../ops/view';
 import { Module } from '../module';
 
 export class Flatten extends Module {
@@ -14,7 +15,7 @@ export class Flatten extends Module {
     this.endDim = endDim;
   }
   forward(x: Tensor): Tensor {
-    return x.flatten(this.startDim, this.endDim);
+    return flatten(x, this.startDim, this.endDim);
   }
   override extraRepr(): string {
     return `startDim=${this.startDim}, endDim=${this.endDim}`;
