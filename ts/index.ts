@@ -39,3 +39,8 @@ export type {
   FitOptions, EvaluateOptions, PredictOptions, Callback, Logs, TrainingContext, Metric, MetricSpec, LossFn, LossName, LossSpec,
   Batch, TensorData as TrainingData, DataSpec, BatchIterable, ProgressStream, Verbosity,
 } from './train';
+
+// Regularization policies and gradient clipping.
+export * as regularize from './regularize';
+export { clipGradNorm, clipGradValue } from './regularize';
+export type { ClipGradNormOptions } from './regularize';

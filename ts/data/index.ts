@@ -16,3 +16,5 @@ export { ImageAugmenter, addGaussianNoise, rotateImages, shiftFlipImages } from 
 export type { AugmentOptions, AugmentParameters } from './augment';
 export { arrayToTensor, tensorToArray, batchToTensors, tensorBatches, datasetToTensors, datasetFromTensors } from './tensors';
 export type { TensorBatch } from './tensors';
+/** Composable, seeded per-batch transforms: dd.data.augment.compose([randomShift({ pad: 2 }), horizontalFlip()], { seed }). */
+export * as augment from './augment-transforms';
