@@ -9,23 +9,32 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { BackendBindings } from './bindings/backend';
 import type { GemmBindings } from './bindings/gemm';
+import type { ConvBindings } from './bindings/conv';
+import type { PoolBindings } from './bindings/pool';
+import type { DropoutBindings } from './bindings/dropout';
 import type { LayoutBindings } from './bindings/layout';
+import type { AugmentBindings } from './bindings/augment';
 import type { ElementwiseBindings } from './bindings/elementwise';
 import type { ReduceBindings } from './bindings/reduce';
 import type { SoftmaxBindings } from './bindings/softmax';
 import type { OptimBindings } from './bindings/optim';
-import type { ConvBindings } from './bindings/conv';
-import type { PoolBindings } from './bindings/pool';
-import type { DropoutBindings } from './bindings/dropout';
-import type { AugmentBindings } from './bindings/augment';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
  * ts/bindings/<family>.ts, mirroring native/addon/bind_<family>.cc.
  */
-export interface NativeAddon
-  extends BackendBindings, GemmBindings, LayoutBindings, ElementwiseBindings, ReduceBindings, SoftmaxBindings, OptimBindings,
-    ConvBindings, PoolBindings, DropoutBindings, AugmentBindings {}
+export interface NativeAddon extends
+  BackendBindings,
+  GemmBindings,
+  ConvBindings,
+  PoolBindings,
+  DropoutBindings,
+  LayoutBindings,
+  AugmentBindings,
+  ElementwiseBindings,
+  ReduceBindings,
+  SoftmaxBindings,
+  OptimBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

@@ -52,10 +52,8 @@ Napi::Value gemm(const Napi::CallbackInfo& info) {
 
   AddonData& data = AddonData::of(info.Env());
   Context ctx = data.context();
-  for (size_t i = 0; i < batch; ++i) {
-    gemm_f32(ctx, trans_a, trans_b, m, n, k, alpha, a.data + i * stride_a, lda, b.data + i * stride_b,
-             ldb, beta, c.data + i * stride_c, ldc);
-  }
+  gemm_f32_batched(ctx, trans_a, trans_b, m, n, k, alpha, a.data, lda, stride_a, b.data, ldb, stride_b,
+                   beta, c.data, ldc, stride_c, batch);
   data.report_external_memory(info.Env());
   return info.Env().Undefined();
 }

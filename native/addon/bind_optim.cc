@@ -37,12 +37,16 @@ class Checks {
     return a.data;
   }
 
-  // null/undefined gives nullptr; otherwise as state(). (ArgReader has no
-  // optional-array reader, so only the null test looks at the value directly.)
-  float* optional_state(size_t index, const char* name, size_t n) const {
+  // Whether an optional buffer was passed (null and undefined mean absent).
+  // ArgReader has no optional-array reader, so only this test looks at the
+  // value directly; a given buffer is then read through state().
+  bool given(size_t index) const {
     Napi::Value v = info_[index];
-    if (v.IsNull() || v.IsUndefined()) return nullptr;
-    return state(index, name, n);
+    return !v.IsNull() && !v.IsUndefined();
+  }
+
+  float* optional_state(size_t index, const char* name, size_t n) const {
+    return given(index) ? state(index, name, n) : nullptr;
   }
 
   double at_least(size_t index, const char* name, double min) const {
@@ -78,7 +82,7 @@ Napi::Value sgd_binding(const Napi::CallbackInfo& info) {
   o.nesterov = args.boolean(7, "nesterov");
   o.first_step = args.boolean(8, "firstStep");
   float* buf = check.optional_state(2, "momentumBuf", n);
-  if (o.momentum != 0.0 && buf == nullptr) check.fail("argument 'momentumBuf' is required when momentum is not 0");
+  if (o.momentum != 0.0 && !check.given(2)) check.fail("argument 'momentumBuf' is required when momentum is not 0");
   if (o.nesterov && (o.momentum <= 0.0 || o.dampening != 0.0)) {
     check.fail("Nesterov momentum requires a momentum > 0 and zero dampening");
   }
@@ -123,8 +127,8 @@ Napi::Value rmsprop_binding(const Napi::CallbackInfo& info) {
   o.centered = args.boolean(10, "centered");
   float* buf = check.optional_state(3, "momentumBuf", n);
   float* grad_avg = check.optional_state(4, "gradAvg", n);
-  if (o.momentum > 0.0 && buf == nullptr) check.fail("argument 'momentumBuf' is required when momentum > 0");
-  if (o.centered && grad_avg == nullptr) check.fail("argument 'gradAvg' is required when centered is true");
+  if (o.momentum > 0.0 && !check.given(3)) check.fail("argument 'momentumBuf' is required when momentum > 0");
+  if (o.centered && !check.given(4)) check.fail("argument 'gradAvg' is required when centered is true");
   rmsprop_update(AddonData::of(info.Env()).context(), param.data, grad, square_avg, buf, grad_avg, n, o);
   return info.Env().Undefined();
 }

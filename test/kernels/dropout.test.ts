@@ -1,5 +1,5 @@
 /**
- * Dropout: the mask is Philox4x32-10 of (seed, offset + index) (checked
+ * Dropout: the mask is Philox4x32-10 of (seed, offset + index), 16 bits per position (checked
  * against an independent TypeScript Philox), bit-identical on both ISA paths
  * and any thread count; statistics over 10^6 elements; p = 0 exact; backward
  * applies the same mask; channel (spatial) dropout draws once per plane.
@@ -21,10 +21,14 @@ function philox(counter: [number, number, number, number], key0: number, key1: n
   return [c0, c1, c2, c3].map(Number);
 }
 
-/** Position g's word: word g mod 4 of the block with counter (g/4 as two 32-bit halves, 0, 0), key (seed, 0). */
-function randomWord(seed: number, position: number): number {
-  const block = Math.floor(position / 4);
-  return philox([block % 2 ** 32, Math.floor(block / 2 ** 32), 0, 0], seed, 0)[position % 4];
+/**
+ * Position g's 16 random bits: block g/8 (counter = g/8 as two 32-bit halves, 0, 0; key = seed, 0),
+ * word (g/2) mod 4, low half for even g, high half for odd g.
+ */
+function randomBits(seed: number, position: number): number {
+  const block = Math.floor(position / 8);
+  const word = philox([block % 2 ** 32, Math.floor(block / 2 ** 32), 0, 0], seed, 0)[Math.floor(position / 2) % 4];
+  return position % 2 === 0 ? word & 0xffff : word >>> 16;
 }
 
 const ramp = (n: number) => Float32Array.from({ length: n }, (_, i) => ((i % 97) - 48) * 0.125 + 0.0625);
@@ -39,11 +43,11 @@ describe('dropout kernels', () => {
   });
 
   test('mask is Philox of (seed, offset + index), the same on every backend', () => {
-    const p = 0.3, threshold = Math.floor(p * 2 ** 32), scale = Math.fround(1 / (1 - p));
-    for (const [seed, offset] of [[7, 0], [0xffffffff, 13], [123456789, 2 ** 34 - 45], [1, 2 ** 52 + 3]]) {
+    const p = 0.3, threshold = Math.floor(p * 2 ** 16), scale = Math.fround(1 / (1 - p));
+    for (const [seed, offset] of [[7, 0], [0xffffffff, 13], [123456789, 2 ** 35 - 45], [1, 2 ** 52 + 3]]) {
       const n = 257;
       const x = ramp(n);
-      const expectedMask = Array.from({ length: n }, (_, i) => (randomWord(seed, offset + i) >= threshold ? 1 : 0));
+      const expectedMask = Array.from({ length: n }, (_, i) => (randomBits(seed, offset + i) >= threshold ? 1 : 0));
       const expectedOut = Array.from(x, (v, i) => Math.fround(v * (expectedMask[i] ? scale : 0)));
       forEachBackend((isa, threads) => {
         const out = new Float32Array(n).fill(NaN), mask = new Uint8Array(n).fill(7);
@@ -117,13 +121,13 @@ describe('dropout kernels', () => {
 
   test('channel dropout draws once per plane, at positions offset + plane', () => {
     const n = 3, c = 11, spatial = 50, p = 0.4;
-    const threshold = Math.floor(p * 2 ** 32), scale = Math.fround(1 / (1 - p));
+    const threshold = Math.floor(p * 2 ** 16), scale = Math.fround(1 / (1 - p));
     const x = ramp(n * c * spatial);
     forEachBackend((isa, threads) => {
       const out = new Float32Array(x.length).fill(NaN), mask = new Uint8Array(n * c).fill(9), gx = new Float32Array(x.length);
       d.channelDropoutForward(x, out, mask, n, c, spatial, p, 8, 500);
       for (let plane = 0; plane < n * c; plane++) {
-        const keep = randomWord(8, 500 + plane) >= threshold;
+        const keep = randomBits(8, 500 + plane) >= threshold;
         expect([isa, threads, plane, mask[plane]]).toEqual([isa, threads, plane, keep ? 1 : 0]);
         for (let s = 0; s < spatial; s++) {
           const i = plane * spatial + s;

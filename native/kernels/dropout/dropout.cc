@@ -12,6 +12,11 @@ namespace {
 
 // Elements per task: below this another thread costs more than it saves.
 constexpr size_t kMinTaskElements = size_t{1} << 16;
+// Outputs at least this large are written around the caches (non-temporal
+// stores): they would not stay cached anyway, and a normal store first reads
+// every destination line from memory. Smaller outputs stay cached for the
+// layer that reads them next.
+constexpr size_t kStreamingElements = size_t{1} << 22;  // 16 MiB of floats
 
 bool use_avx2(const Context& ctx) {
 #ifdef DENDRITE_DROPOUT_HAS_AVX2
@@ -31,9 +36,9 @@ void scale_elements(bool avx2_path, const float* src, float* dst, size_t n, floa
 }  // namespace
 
 DropoutRule dropout_rule(double p) {
-  const double threshold = std::floor(p * 4294967296.0);
+  const double threshold = std::floor(p * 65536.0);
   DropoutRule rule;
-  rule.threshold = threshold <= 0 ? 0u : threshold >= 4294967295.0 ? 0xFFFFFFFFu : static_cast<uint32_t>(threshold);
+  rule.threshold = threshold <= 0 ? 0u : threshold >= 65535.0 ? 0xFFFFu : static_cast<uint32_t>(threshold);
   rule.scale = static_cast<float>(1.0 / (1.0 - p));
   return rule;
 }
@@ -43,9 +48,11 @@ void dropout_forward_scalar(const float* x, float* out, uint8_t* mask, size_t n,
   size_t i = 0;
   while (i < n) {
     const uint64_t g = position + i;
-    const PhiloxBlock block = dropout_block(seed, g >> 2);
-    for (unsigned w = static_cast<unsigned>(g & 3); w < 4 && i < n; ++w, ++i) {
-      const bool keep = block.word[w] >= rule.threshold;
+    const PhiloxBlock block = dropout_block(seed, g >> 3);
+    for (unsigned k = static_cast<unsigned>(g & 7); k < 8 && i < n; ++k, ++i) {
+      const uint32_t word = block.word[k >> 1];
+      const uint32_t bits = (k & 1) ? word >> 16 : word & 0xFFFFu;
+      const bool keep = bits >= rule.threshold;
       const float v = x[i];
       mask[i] = keep ? 1 : 0;
       out[i] = v * (keep ? rule.scale : 0.0f);
@@ -65,6 +72,7 @@ void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* ma
                      uint32_t seed, uint64_t offset) {
   const DropoutRule rule = dropout_rule(p);
   const bool avx2_path = use_avx2(ctx);
+  [[maybe_unused]] const bool stream = n >= kStreamingElements;
   parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
     if (rule.threshold == 0) {
       // p = 0 (or below 2^-32): everything is kept, unscaled.
@@ -73,7 +81,9 @@ void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* ma
       return;
     }
 #ifdef DENDRITE_DROPOUT_HAS_AVX2
-    if (avx2_path) return avx2::dropout_forward(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule);
+    if (avx2_path) {
+      return avx2::dropout_forward(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule, stream);
+    }
 #endif
     dropout_forward_scalar(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule);
   });
@@ -82,9 +92,10 @@ void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* ma
 void dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t n, double p, float* gx) {
   const float scale = dropout_rule(p).scale;
   const bool avx2_path = use_avx2(ctx);
+  [[maybe_unused]] const bool stream = n >= kStreamingElements;
   parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
 #ifdef DENDRITE_DROPOUT_HAS_AVX2
-    if (avx2_path) return avx2::dropout_backward(gy + i0, mask + i0, i1 - i0, scale, gx + i0);
+    if (avx2_path) return avx2::dropout_backward(gy + i0, mask + i0, i1 - i0, scale, gx + i0, stream);
 #endif
     dropout_backward_scalar(gy + i0, mask + i0, i1 - i0, scale, gx + i0);
   });
@@ -97,7 +108,7 @@ void channel_dropout_forward(const Context& ctx, const float* x, float* out, uin
   const size_t min_planes = std::max<size_t>(1, kMinTaskElements / std::max<size_t>(spatial, 1));
   parallel_for(ctx, planes, min_planes, [&](size_t p0, size_t p1, int) {
     for (size_t pl = p0; pl < p1; ++pl) {
-      const bool keep = dropout_random_word(seed, offset + pl) >= rule.threshold;
+      const bool keep = dropout_random_bits(seed, offset + pl) >= rule.threshold;
       mask[pl] = keep ? 1 : 0;
       scale_elements(avx2_path, x + pl * spatial, out + pl * spatial, spatial, keep ? rule.scale : 0.0f);
     }

@@ -15,9 +15,10 @@
 
 namespace dendrite {
 
-// What p turns into: position g is kept when its random word >= threshold.
+// What p turns into: position g is kept when its 16 random bits (see
+// philox.h) are >= threshold, so the keep probability is 1 − threshold/2^16.
 struct DropoutRule {
-  uint32_t threshold;  // floor(p · 2^32)
+  uint32_t threshold;  // floor(p · 2^16), at most 2^16 − 1
   float scale;         // 1/(1 − p), rounded to float
 };
 DropoutRule dropout_rule(double p);

@@ -21,10 +21,12 @@ void dropout_backward_scalar(const float* gy, const uint8_t* mask, size_t n, flo
 void scale_elements_scalar(const float* src, float* dst, size_t n, float factor);
 
 namespace avx2 {
-// Same results bit for bit as the scalar versions.
+// Same results bit for bit as the scalar versions. With `stream`, outputs are
+// written with non-temporal stores (where aligned), which skip reading the
+// destination lines first: worth it only for arrays far larger than the caches.
 void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
-                     const DropoutRule& rule);
-void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx);
+                     const DropoutRule& rule, bool stream);
+void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
 void scale_elements(const float* src, float* dst, size_t n, float factor);
 }  // namespace avx2
 

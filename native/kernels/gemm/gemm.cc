@@ -8,6 +8,8 @@
 
 namespace dendrite {
 
+namespace gemm {
+
 namespace {
 
 // C := beta·C (k == 0 or alpha == 0: the product adds nothing). beta == 0
@@ -24,47 +26,51 @@ void scale_c(size_t m, size_t n, float beta, float* c, size_t ldc) {
   }
 }
 
-// Multiply-adds worth waking another thread for: below this the hand-off
-// costs more than the split saves.
-constexpr double kMinWorkPerThread = 1 << 20;
-
-int threads_for(const Context& ctx, size_t m, size_t n, size_t k) {
-  double work = double(m) * double(n) * double(k);
-  int useful = static_cast<int>(std::min(work / kMinWorkPerThread, 1024.0));
-  return std::max(1, std::min(ctx.threads(), useful));
-}
-
 // Few rows of C: packing A and B would cost about as much as the product.
 // The in-place kernels need k contiguous in A when B is transposed.
-bool use_small_path(const gemm::GemmProblem& p) {
+bool use_small_path(const GemmProblem& p) {
   if (p.m > 8) return false;
   return !(p.a.trans && p.b.trans);
 }
 
 }  // namespace
 
+int useful_threads(const Context& ctx, size_t m, size_t n, size_t k) {
+  // Multiply-adds worth waking another thread for: below this the hand-off
+  // costs more than the split saves.
+  constexpr double kMinWorkPerThread = 1 << 20;
+  double work = double(m) * double(n) * double(k);
+  int useful = static_cast<int>(std::min(work / kMinWorkPerThread, 1024.0));
+  return std::max(1, std::min(ctx.threads(), useful));
+}
+
+void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads threads) {
+  if (problem.m == 0 || problem.n == 0) return;
+  if (problem.k == 0 || problem.alpha == 0.0f) {
+    scale_c(problem.m, problem.n, problem.beta, problem.c, problem.ldc);
+    return;
+  }
+  const GemmKernels& kernels = gemm_kernels(ctx.isa);
+  if (use_small_path(problem)) {
+    small_gemm(kernels, problem, threads);
+    return;
+  }
+  static const GemmBlocking blocking = default_blocking();
+  if (ctx.workspace != nullptr) {
+    packed_gemm(kernels, problem, blocking, threads, *ctx.workspace);
+  } else {
+    Workspace scratch;
+    packed_gemm(kernels, problem, blocking, threads, scratch);
+  }
+}
+
+}  // namespace gemm
+
 void gemm_f32(const Context& ctx, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
               float alpha, const float* a, size_t lda, const float* b, size_t ldb, float beta,
               float* c, size_t ldc) {
-  if (m == 0 || n == 0) return;
-  if (k == 0 || alpha == 0.0f) {
-    scale_c(m, n, beta, c, ldc);
-    return;
-  }
-  const gemm::GemmKernels& kernels = gemm::gemm_kernels(ctx.isa);
   gemm::GemmProblem problem{{a, lda, trans_a}, {b, ldb, trans_b}, m, n, k, alpha, beta, c, ldc};
-  gemm::GemmThreads threads{ctx.pool, threads_for(ctx, m, n, k)};
-  if (use_small_path(problem)) {
-    gemm::small_gemm(kernels, problem, threads);
-    return;
-  }
-  static const gemm::GemmBlocking blocking = gemm::default_blocking();
-  if (ctx.workspace != nullptr) {
-    gemm::packed_gemm(kernels, problem, blocking, threads, *ctx.workspace);
-  } else {
-    Workspace scratch;
-    gemm::packed_gemm(kernels, problem, blocking, threads, scratch);
-  }
+  gemm::gemm_product(ctx, problem, {ctx.pool, gemm::useful_threads(ctx, m, n, k)});
 }
 
 }  // namespace dendrite

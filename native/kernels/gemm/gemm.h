@@ -15,4 +15,13 @@ void gemm_f32(const Context& ctx, bool trans_a, bool trans_b, size_t m, size_t n
               float alpha, const float* a, size_t lda, const float* b, size_t ldb, float beta,
               float* c, size_t ldc);
 
+// Strided batched product: for i < batch, C_i = alpha·op(A_i)·op(B_i) + beta·C_i
+// where X_i starts at x + i·stride_x; a stride of 0 reuses one matrix for
+// every entry (broadcasting). Output matrices may overlap only if they are
+// computed one after another, which happens whenever they would overlap.
+void gemm_f32_batched(const Context& ctx, bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                      float alpha, const float* a, size_t lda, size_t stride_a, const float* b,
+                      size_t ldb, size_t stride_b, float beta, float* c, size_t ldc, size_t stride_c,
+                      size_t batch);
+
 }  // namespace dendrite

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 
+#include "context.h"
 #include "gemm/gemm_kernels.h"
 #include "memory/workspace.h"
 #include "threadpool/thread_pool.h"
@@ -32,11 +33,20 @@ struct GemmBlocking {
 // Blocking for the caches of the CPU this runs on.
 GemmBlocking default_blocking();
 
-// Threads to run the work on (`pool` may be nullptr when threads == 1).
+// Threads to run the work on (`pool` may be nullptr when count == 1). A
+// product run on one thread uses the workspace buffers of thread `slot`, so
+// several single-threaded products can run at once (one per pool thread).
 struct GemmThreads {
   ThreadPool* pool;
   int count;
+  int slot = 0;
 };
+
+// Threads worth using for an m×n×k product (at least 1, at most ctx.threads()).
+int useful_threads(const Context& ctx, size_t m, size_t n, size_t k);
+
+// The whole product on `threads`: degenerate cases, path choice, scratch.
+void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads threads);
 
 void packed_gemm(const GemmKernels& kernels, const GemmProblem& problem, const GemmBlocking& blocking,
                  GemmThreads threads, Workspace& workspace);

@@ -5,8 +5,9 @@
 // broadcasts and 12 FMAs, enough independent chains to keep both FMA ports
 // busy through their 4-cycle latency. The k loop is unrolled by 4 and
 // prefetches the A micro-panel a few steps ahead (B's micro-panel is reused
-// across the whole ir loop and stays in L1). Edge tiles (mr < 6 or nr < 16)
-// are stored with lane masks, so they cost the same as full ones.
+// across the whole ir loop and stays in L1). The finished tile goes through
+// a 384-byte buffer on the stack to the store, which scales it and, for edge
+// tiles (mr < 6 or nr < 16), writes only the valid part with lane masks.
 #include <immintrin.h>
 
 #include "gemm/avx2_kernels.h"
@@ -14,13 +15,19 @@
 
 namespace dendrite::gemm {
 
+#if defined(_MSC_VER)
+#define DENDRITE_GEMM_NOINLINE __declspec(noinline)
+#else
+#define DENDRITE_GEMM_NOINLINE __attribute__((noinline))
+#endif
+
 namespace {
 
-// Stores row `i` of the accumulators: all 16 columns, or the first nr with masks.
-inline void store_row(const __m256 acc[2], float* c, __m256 alpha, float beta, bool full,
+// Stores one row of the tile: all 16 columns, or the first nr with masks.
+inline void store_row(const float* acc, float* c, __m256 alpha, float beta, bool full,
                       __m256i mask0, __m256i mask1) {
-  __m256 v0 = _mm256_mul_ps(alpha, acc[0]);
-  __m256 v1 = _mm256_mul_ps(alpha, acc[1]);
+  __m256 v0 = _mm256_mul_ps(alpha, _mm256_load_ps(acc));
+  __m256 v1 = _mm256_mul_ps(alpha, _mm256_load_ps(acc + 8));
   if (full) {
     if (beta != 0.0f) {
       __m256 b = _mm256_set1_ps(beta);
@@ -40,15 +47,10 @@ inline void store_row(const __m256 acc[2], float* c, __m256 alpha, float beta, b
   }
 }
 
-}  // namespace
-
-void micro_kernel_avx2(size_t kc, const float* a, const float* b, float* c, size_t ldc, float alpha,
-                       float beta, size_t mr, size_t nr, const float* a_next, const float* b_next) {
-  // Bring this tile of C towards L1 while the products are computed.
-  for (size_t i = 0; i < mr; ++i) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
-  }
+// The k loop on its own: with only three pointers live, all sixteen ymm
+// registers are free for the tile and its operands (alpha, beta and the C
+// pointers kept alive across the loop made the compiler spill accumulators).
+DENDRITE_GEMM_NOINLINE void accumulate(size_t kc, const float* a, const float* b, float* tile) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -97,6 +99,32 @@ void micro_kernel_avx2(size_t kc, const float* a, const float* b, float* c, size
   }
 #undef DENDRITE_GEMM_STEP
 
+  _mm256_store_ps(tile + 0, c00);
+  _mm256_store_ps(tile + 8, c01);
+  _mm256_store_ps(tile + 16, c10);
+  _mm256_store_ps(tile + 24, c11);
+  _mm256_store_ps(tile + 32, c20);
+  _mm256_store_ps(tile + 40, c21);
+  _mm256_store_ps(tile + 48, c30);
+  _mm256_store_ps(tile + 56, c31);
+  _mm256_store_ps(tile + 64, c40);
+  _mm256_store_ps(tile + 72, c41);
+  _mm256_store_ps(tile + 80, c50);
+  _mm256_store_ps(tile + 88, c51);
+}
+
+}  // namespace
+
+void micro_kernel_avx2(size_t kc, const float* a, const float* b, float* c, size_t ldc, float alpha,
+                       float beta, size_t mr, size_t nr, const float* a_next, const float* b_next) {
+  // Bring this tile of C towards L1 while the products are computed.
+  for (size_t i = 0; i < mr; ++i) {
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
+  }
+  alignas(32) float tile[kMR * kNR];
+  accumulate(kc, a, b, tile);
+
   // The next micro-panels start loading while this tile is written.
   _mm_prefetch(reinterpret_cast<const char*>(a_next), _MM_HINT_T0);
   _mm_prefetch(reinterpret_cast<const char*>(b_next), _MM_HINT_T0);
@@ -105,13 +133,7 @@ void micro_kernel_avx2(size_t kc, const float* a, const float* b, float* c, size
   const bool full = nr == 16;
   const __m256i mask0 = avx2::first_lanes(nr);
   const __m256i mask1 = avx2::first_lanes(nr > 8 ? nr - 8 : 0);
-  const __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21},
-                             {c30, c31}, {c40, c41}, {c50, c51}};
-  if (mr == 6) {
-    for (size_t i = 0; i < 6; ++i) store_row(rows[i], c + i * ldc, alpha_v, beta, full, mask0, mask1);
-  } else {
-    for (size_t i = 0; i < mr; ++i) store_row(rows[i], c + i * ldc, alpha_v, beta, full, mask0, mask1);
-  }
+  for (size_t i = 0; i < mr; ++i) store_row(tile + i * kNR, c + i * ldc, alpha_v, beta, full, mask0, mask1);
 }
 
 }  // namespace dendrite::gemm

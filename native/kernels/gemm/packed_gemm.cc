@@ -28,7 +28,7 @@ template <class Fn>
 void run_tasks(GemmThreads threads, size_t tasks, Fn&& fn) {
   if (tasks == 0) return;
   if (threads.count <= 1 || tasks == 1 || threads.pool == nullptr) {
-    for (size_t t = 0; t < tasks; ++t) fn(t, 0);
+    for (size_t t = 0; t < tasks; ++t) fn(t, threads.slot);
     return;
   }
   threads.pool->run(static_cast<int>(tasks), [&](int task, int thread) { fn(size_t(task), thread); });
@@ -70,14 +70,15 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
   // With fewer M blocks than threads, the jr loop is split too.
   const size_t n_splits = m_blocks >= nthreads ? 1 : ceil_div(nthreads, m_blocks);
 
-  float* b_pack = workspace.get_as<float>(Workspace::key(kWsGemmPackB, 0), kc_max * nc_max + kPackSlack);
+  float* b_pack =
+      workspace.get_as<float>(Workspace::key(kWsGemmPackB, threads.slot), kc_max * nc_max + kPackSlack);
   // Per pool thread: its A buffer and which M block it holds (packed for the current pc).
   struct ThreadState {
     float* a_pack = nullptr;
     size_t block = SIZE_MAX;
   };
   const size_t pool_threads = threads.pool ? static_cast<size_t>(threads.pool->size()) : 1;
-  std::vector<ThreadState> state(pool_threads);
+  std::vector<ThreadState> state(std::max(pool_threads, static_cast<size_t>(threads.slot) + 1));
 
   for (size_t jc = 0; jc < pr.n; jc += nc_max) {
     const size_t nc = std::min(nc_max, pr.n - jc);

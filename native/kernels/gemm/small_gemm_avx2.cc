@@ -19,6 +19,9 @@ namespace dendrite::gemm {
 
 namespace {
 
+// How many rows of B ahead the row-major kernels prefetch.
+constexpr size_t kPrefetchRows = 8;
+
 inline __m256 load_lanes(const float* p, bool masked, __m256i mask) {
   return masked ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
 }
@@ -49,6 +52,11 @@ void tile_rows(Operand a, const float* b, size_t ldb, size_t cols, size_t k, flo
   const size_t a_step = a.trans ? a.ld : 1;
   const float* ap = a.data;
   for (size_t p = 0; p < k; ++p, ap += a_step, b += ldb) {
+    // Rows of B lie ldb apart, too far for the hardware prefetchers to
+    // follow: fetch the strip a few rows ahead (past the end is harmless).
+    for (int v = 0; v < V; v += 2) {
+      _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchRows * ldb + 8 * v), _MM_HINT_T0);
+    }
     __m256 bv[V];
     for (int v = 0; v < V; ++v) bv[v] = load_lanes(b + 8 * v, Masked, mask[v]);
     for (int r = 0; r < R; ++r) {

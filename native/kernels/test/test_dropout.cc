@@ -53,8 +53,8 @@ TEST(dropout_mask_depends_only_on_seed_and_position) {
   const double p = 0.3;
   const DropoutRule rule = dropout_rule(p);
   const uint32_t seed = 0xC0FFEE;
-  // Offsets: aligned, unaligned, and one whose block counter carries into its high word.
-  const uint64_t offsets[] = {0, 5, 31, 1000003, (uint64_t{1} << 34) - 45, (uint64_t{1} << 52) + 3};
+  // Offsets: aligned, unaligned, and one whose block counter carries into its high word (block 2^32 starts at position 2^35).
+  const uint64_t offsets[] = {0, 5, 31, 1000003, (uint64_t{1} << 35) - 45, (uint64_t{1} << 52) + 3};
   for (uint64_t offset : offsets) {
     for (size_t n : {size_t(0), size_t(1), size_t(31), size_t(33), size_t(100), size_t(200003)}) {
       std::vector<float> x = ramp(n);
@@ -67,7 +67,7 @@ TEST(dropout_mask_depends_only_on_seed_and_position) {
           dropout_forward(ctx, x.data(), out.data(), mask.data(), n, p, seed, offset);
           bool ok = true;
           for (size_t i = 0; i < n && ok; ++i) {
-            const bool keep = dropout_random_word(seed, offset + i) >= rule.threshold;
+            const bool keep = dropout_random_bits(seed, offset + i) >= rule.threshold;
             const float want = x[i] * (keep ? rule.scale : 0.0f);
             if (mask[i] != (keep ? 1 : 0) || std::memcmp(&out[i], &want, sizeof(float)) != 0) {
               CHECK(false) << "offset " << offset << " n " << n << " isa " << isa_name(isa) << " threads "
@@ -138,7 +138,7 @@ TEST(channel_dropout_one_draw_per_plane) {
       std::vector<uint8_t> mask(planes, 9);
       channel_dropout_forward(ctx, x.data(), out.data(), mask.data(), planes, spatial, p, 77, 1000);
       for (size_t pl = 0; pl < planes; ++pl) {
-        const bool keep = dropout_random_word(77, 1000 + pl) >= rule.threshold;
+        const bool keep = dropout_random_bits(77, 1000 + pl) >= rule.threshold;
         CHECK(mask[pl] == (keep ? 1 : 0)) << pl;
         for (size_t s = 0; s < spatial; ++s) {
           const float want = x[pl * spatial + s] * (keep ? rule.scale : 0.0f);

@@ -238,3 +238,64 @@ TEST(gemm_runs_without_workspace_or_pool) {
     CHECK(ok) << isa_name(isa);
   }
 }
+
+TEST(gemm_batched_matches_one_product_at_a_time) {
+  ThreadPool pool2(2);
+  Workspace ws;
+  std::mt19937 rng(99);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  // (m, n, k, batch, broadcast A?, broadcast B?, ta, tb): small products run
+  // side by side on threads, big ones one after another.
+  struct BatchCase {
+    size_t m, n, k, batch;
+    bool share_a, share_b, ta, tb;
+  };
+  const BatchCase cases[] = {{3, 5, 7, 9, false, false, false, false}, {17, 33, 9, 5, true, false, true, false},
+                             {1, 40, 30, 7, false, true, false, true},  {64, 64, 64, 4, false, false, true, true},
+                             {130, 70, 150, 3, false, true, false, false}, {6, 16, 1, 11, true, true, false, false}};
+  for (const BatchCase& bc : cases) {
+    const size_t lda = (bc.ta ? bc.m : bc.k) + 1, ldb = (bc.tb ? bc.k : bc.n) + 2, ldc = bc.n + 3;
+    const size_t span_a = (bc.ta ? bc.k : bc.m) * lda, span_b = (bc.tb ? bc.n : bc.k) * ldb;
+    const size_t span_c = bc.m * ldc;
+    const size_t stride_a = bc.share_a ? 0 : span_a, stride_b = bc.share_b ? 0 : span_b;
+    std::vector<float> a(span_a * bc.batch), b(span_b * bc.batch), c0(span_c * bc.batch);
+    for (float& v : a) v = dist(rng);
+    for (float& v : b) v = dist(rng);
+    for (float& v : c0) v = dist(rng);
+    for (Isa isa : isas()) {
+      for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool2}) {
+        Context ctx{isa, pool, &ws};
+        std::vector<float> want = c0, got = c0;
+        for (size_t i = 0; i < bc.batch; ++i) {
+          gemm_f32(ctx, bc.ta, bc.tb, bc.m, bc.n, bc.k, 0.5f, a.data() + i * stride_a, lda,
+                   b.data() + i * stride_b, ldb, 0.25f, want.data() + i * span_c, ldc);
+        }
+        gemm_f32_batched(ctx, bc.ta, bc.tb, bc.m, bc.n, bc.k, 0.5f, a.data(), lda, stride_a, b.data(), ldb,
+                         stride_b, 0.25f, got.data(), ldc, span_c, bc.batch);
+        CHECK(got == want) << isa_name(isa) << " m=" << bc.m << " n=" << bc.n << " k=" << bc.k
+                           << " batch=" << bc.batch << " threads=" << (pool ? 2 : 1);
+      }
+    }
+  }
+}
+
+TEST(gemm_batched_overlapping_outputs_accumulate_in_order) {
+  // strideC = 0 with beta = 1: every product is added into the same C.
+  ThreadPool pool2(2);
+  Workspace ws;
+  const size_t m = 4, n = 5, k = 3, batch = 6;
+  std::vector<float> a(m * k * batch), b(k * n, 1.0f);
+  for (size_t i = 0; i < a.size(); ++i) a[i] = float(i % 7);
+  for (Isa isa : isas()) {
+    Context ctx{isa, &pool2, &ws};
+    std::vector<float> c(m * n, 0.0f);
+    gemm_f32_batched(ctx, false, false, m, n, k, 1.0f, a.data(), k, m * k, b.data(), n, 0, 1.0f, c.data(), n, 0,
+                     batch);
+    for (size_t i = 0; i < m; ++i) {
+      float want = 0.0f;
+      for (size_t e = 0; e < batch; ++e)
+        for (size_t p = 0; p < k; ++p) want += a[e * m * k + i * k + p];
+      for (size_t j = 0; j < n; ++j) CHECK(c[i * n + j] == want) << isa_name(isa) << " (" << i << "," << j << ")";
+    }
+  }
+}

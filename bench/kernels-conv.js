@@ -1,0 +1,204 @@
+#!/usr/bin/env node
+// Convolution, max-pool and dropout workloads (W2, W3, W5 of
+// ../shared/bench/WORKLOADS.md) beside PyTorch measured in the same run.
+//
+//   npx tsc -p . && node bench/kernels-conv.js [--threads 1,2] [--no-reference] [--json FILE]
+//
+// Outputs are preallocated and reused across repetitions, as the training
+// loop uses them (fresh pages cost about 2.5 µs per 4 KiB here). Figures are
+// medians. PyTorch runs twice per thread count, with its defaults and with the
+// "best configuration" environment from the reference script's header, and
+// the faster figure per workload is the one compared against.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const repoRoot = path.join(__dirname, '..');
+const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
+const d = native();
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+};
+const threadCounts = option('--threads', '1,2').split(',').map(Number);
+const withReference = !argv.includes('--no-reference');
+const jsonFile = option('--json', null);
+
+// ---------------------------------------------------------------- timing
+
+function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Median milliseconds of fn over `reps` runs after `warmup` runs. */
+function time(fn, reps, warmup = 2) {
+  for (let i = 0; i < warmup; i++) fn();
+  const ms = [];
+  for (let i = 0; i < reps; i++) {
+    const t = process.hrtime.bigint();
+    fn();
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(ms);
+}
+
+function uniform(n, seed) {
+  // Uniform in [-1, 1), seeded (xorshift32), as WORKLOADS.md asks.
+  const a = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    a[i] = (s / 4294967296) * 2 - 1;
+  }
+  return a;
+}
+
+// ---------------------------------------------------------------- workloads
+
+// W2: [N, C, H, O, k, pad, stride] as in the reference script.
+const convs = {
+  a: [64, 1, 28, 32, 3, 1, 1],
+  b: [64, 32, 14, 64, 3, 1, 1],
+  c: [32, 64, 56, 64, 3, 1, 1],
+  d: [32, 64, 56, 128, 1, 0, 2],
+};
+
+function convCase(name) {
+  const [N, C, H, O, k, pad, stride] = convs[name];
+  const oh = Math.floor((H + 2 * pad - k) / stride) + 1;
+  const x = uniform(N * C * H * H, 1), w = uniform(O * C * k * k, 2), b = uniform(O, 3);
+  const out = new Float32Array(N * O * oh * oh), gy = uniform(out.length, 4);
+  const gx = new Float32Array(x.length), gw = new Float32Array(w.length), gb = new Float32Array(O);
+  const geometry = [N, C, H, H, O, k, k, stride, stride, pad, pad, 1, 1];
+  const forward = () => d.conv2dForward(x, w, b, out, ...geometry);
+  const backward = () => d.conv2dBackward(x, w, gy, gx, gw, gb, ...geometry);
+  const reps = name === 'c' ? 5 : 9;
+  return {
+    forward: () => time(forward, reps),
+    forwardBackward: () => time(() => { forward(); backward(); }, reps),
+  };
+}
+
+function maxPoolCase() {
+  const N = 64, C = 32, H = 28, oh = 14;
+  const x = uniform(N * C * H * H, 5), out = new Float32Array(N * C * oh * oh);
+  const idx = new Int32Array(out.length), gy = uniform(out.length, 6), gx = new Float32Array(x.length);
+  // Bytes moved: forward reads x, writes out and indices; backward reads gy and indices, writes gx.
+  const bytes = 4 * (x.length + 2 * out.length) + 4 * (2 * out.length + x.length);
+  const ms = time(() => {
+    d.maxPool2dForward(x, out, idx, N, C, H, H, 2, 2, 2, 2, 0, 0);
+    d.maxPool2dBackward(gy, idx, gx, N, C, H, H, oh, oh);
+  }, 15);
+  return { ms, gbs: bytes / (ms * 1e6) };
+}
+
+let dropoutSeed = 1;
+function dropoutCase() {
+  const n = 16777216;
+  const x = uniform(n, 7), out = new Float32Array(n), mask = new Uint8Array(n);
+  const gy = uniform(n, 8), gx = new Float32Array(n);
+  // Forward reads x, writes out and the mask; backward reads gy and the mask, writes gx.
+  const bytes = (4 + 4 + 1) * n + (4 + 1 + 4) * n;
+  let offset = 0;
+  const ms = time(() => {
+    // A fresh stream position each call, as training draws a new mask per step.
+    d.dropoutForward(x, out, mask, 0.5, dropoutSeed, offset);
+    d.dropoutBackward(gy, mask, 0.5, gx);
+    offset += n;
+  }, 7);
+  dropoutSeed++;
+  return { ms, gbs: bytes / (ms * 1e6) };
+}
+
+// ---------------------------------------------------------------- reference
+
+const bestEnv = {
+  TORCH_NO_MKLDNN: '1',
+  OMP_WAIT_POLICY: 'PASSIVE',
+  GLIBC_TUNABLES: 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736',
+};
+
+function sharedDir() {
+  return process.env.DENDRITE_SHARED || path.join(repoRoot, '..', 'shared');
+}
+
+/** PyTorch's figures for `threads`: { name: { ms, config } }, the faster of both configurations; or a reason string. */
+function reference(threads) {
+  const script = path.join(sharedDir(), 'bench', 'reference', 'kernels_torch.py');
+  if (!fs.existsSync(script)) return `reference unavailable (no ${script}; set DENDRITE_SHARED)`;
+  const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const best = {};
+  const failures = [];
+  for (const [config, extra] of [['default', {}], ['tuned', bestEnv]]) {
+    const r = spawnSync(python, [script, String(threads)], {
+      encoding: 'utf8', env: { ...process.env, ...extra }, timeout: 30 * 60 * 1000,
+    });
+    if (r.status !== 0) {
+      failures.push(`${config}: ${(r.stderr || r.error || '').toString().trim().split('\n').pop()}`);
+      continue;
+    }
+    const figures = JSON.parse(r.stdout.trim().split('\n').pop());
+    for (const [name, ms] of Object.entries(figures)) {
+      if (!best[name] || ms < best[name].ms) best[name] = { ms, config };
+    }
+  }
+  if (Object.keys(best).length === 0) return `reference unavailable (${failures.join('; ')})`;
+  return best;
+}
+
+// ---------------------------------------------------------------- run
+
+const rows = [];
+const info = d.backendInfo();
+console.log(`dendrite ${info.isa}, hardware threads ${info.hardwareThreads}; medians; ratio = PyTorch ms / dendrite ms (> 1: dendrite faster)`);
+for (const threads of threadCounts) {
+  d.setNumThreads(threads);
+  for (const name of Object.keys(convs)) {
+    const c = convCase(name);
+    rows.push({ workload: `W2${name} conv fwd`, threads, ms: c.forward(), ref: null });
+    rows.push({ workload: `W2${name} conv fwd+bwd`, threads, ms: c.forwardBackward(), ref: `conv_${name}` });
+  }
+  const mp = maxPoolCase();
+  rows.push({ workload: 'W3 maxpool fwd+bwd', threads, ms: mp.ms, gbs: mp.gbs, ref: 'maxpool' });
+  const dr = dropoutCase();
+  rows.push({ workload: 'W5 dropout fwd+bwd', threads, ms: dr.ms, gbs: dr.gbs, ref: 'dropout' });
+}
+d.setNumThreads(info.threads);
+
+const references = {};
+if (withReference) {
+  for (const threads of threadCounts) references[threads] = reference(threads);
+}
+
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+console.log(`${pad('workload', 22)}${lpad('threads', 8)}${lpad('dendrite ms', 13)}${lpad('GB/s', 8)}${lpad('PyTorch ms', 12)}  ${pad('(config)', 10)}${lpad('ratio', 7)}`);
+for (const r of rows) {
+  const refs = references[r.threads];
+  let refText = '', config = '', ratio = '';
+  if (!withReference) {
+    refText = 'skipped';
+  } else if (typeof refs === 'string') {
+    refText = 'n/a';
+  } else if (r.ref === null) {
+    refText = '—';  // the reference times forward+backward only
+  } else if (refs[r.ref]) {
+    r.refMs = refs[r.ref].ms;
+    r.refConfig = refs[r.ref].config;
+    r.ratio = r.refMs / r.ms;
+    refText = r.refMs.toFixed(2);
+    config = `(${r.refConfig})`;
+    ratio = r.ratio.toFixed(2);
+  }
+  console.log(`${pad(r.workload, 22)}${lpad(r.threads, 8)}${lpad(r.ms.toFixed(2), 13)}${lpad(r.gbs ? r.gbs.toFixed(1) : '', 8)}${lpad(refText, 12)}  ${pad(config, 10)}${lpad(ratio, 7)}`);
+}
+for (const [threads, refs] of Object.entries(references)) {
+  if (typeof refs === 'string') console.log(`${threads} thread(s): ${refs}`);
+}
+console.log('The PyTorch reference times forward+backward only (— for forward rows). tuned = ' +
+  Object.entries(bestEnv).map(([k, v]) => `${k}=${v}`).join(' '));
+if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ backend: info, rows }, null, 2));
