@@ -3,15 +3,16 @@
 // Per-step time (forward + backward + update of the output table) of
 //   a) crossEntropy over a [B, V] logits matrix (dense table, Adam), and
 //   b) negativeSamplingLoss with K sampled negatives (sparse table, SparseAdam).
-//   node bench/negative-sampling.js [--classes 50000] [--dim 128] [--batch 128] [--negatives 5]
+//   node bench/negative-sampling.js [--classes 50000] [--dim 128] [--batch 128] [--negatives 5] [--threads N]
 'use strict';
 const { parseArgs } = require('util');
 const dd = require('../dist/index.js');
 
-const { values } = parseArgs({ options: { classes: { type: 'string' }, dim: { type: 'string' }, batch: { type: 'string' }, negatives: { type: 'string' }, reps: { type: 'string' } } });
+const { values } = parseArgs({ options: { classes: { type: 'string' }, dim: { type: 'string' }, batch: { type: 'string' }, negatives: { type: 'string' }, reps: { type: 'string' }, threads: { type: 'string' } } });
 const V = Number(values.classes ?? 50000), D = Number(values.dim ?? 128), B = Number(values.batch ?? 128);
 const K = Number(values.negatives ?? 5), reps = Number(values.reps ?? 9);
 const F = dd.nn.functional;
+if (values.threads) dd.setNumThreads(Number(values.threads));
 
 function median(xs) { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
