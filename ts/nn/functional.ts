@@ -18,3 +18,6 @@ export type { ClassLossOptions, CrossEntropyOptions } from '../ops/loss-class';
 export { mse, mseLoss, l1Loss, huberLoss, smoothL1Loss } from '../ops/loss-regression';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from '../ops/loss-binary';
 export type { LossOptions, Reduction } from '../ops/loss-common';
+export { negativeSamplingLoss } from '../ops/negative-sampling';
+export type { NegativeSamplingOptions } from '../ops/negative-sampling';
+export { rowLookup } from '../ops/sparse-embedding';
