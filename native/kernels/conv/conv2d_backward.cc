@@ -10,7 +10,12 @@
 namespace dendrite {
 namespace {
 
+// Elements per parallel task below which splitting costs more than it saves.
 constexpr size_t kMinTaskFloats = 16384;
+// Multiply-adds per thread below which gemm_f32 does not split a product (its
+// threshold): products smaller than this times the thread count leave
+// threads idle unless several run side by side.
+constexpr double kGemmWorkPerThread = 1 << 20;
 
 // gb[o] = Σ over images and pixels of gy[b][o][:].
 void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy, float* gb) {
@@ -25,20 +30,43 @@ void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy,
   });
 }
 
-// Runs fn(u, c0, c1) over (unit, channel) pairs of a chunk, in parallel;
-// a task never spans two units.
-template <class Fn>
-void for_unit_channels(const Context& ctx, const Conv2dGeometry& g, const ConvChunk& chunk, Fn&& fn) {
-  const size_t work = g.kh * g.kw * chunk.tile();
-  parallel_for(ctx, chunk.images * g.c, std::max<size_t>(1, kMinTaskFloats / std::max<size_t>(work, 1)),
-               [&](size_t t0, size_t t1, int) {
-                 for (size_t t = t0; t < t1;) {
-                   size_t u = t / g.c, c0 = t % g.c;
-                   size_t c1 = std::min(g.c, c0 + (t1 - t));
-                   fn(u, c0, c1);
-                   t += c1 - c0;
-                 }
-               });
+// gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images,
+// where gy_i [o, tile] starts at gy + i·gy_stride with rows ld_gy apart and
+// col_i [k, tile] at col + i·col_stride with rows `tile` apart.
+//
+// The products share their output. When each is big enough for the GEMM to
+// use every thread they run one after another; when they are smaller, each
+// thread accumulates its own share of the images into a private partial sum
+// (products side by side through gemm_f32_batched), and the partials are added
+// up at the end.
+void accumulate_weight_gradient(const Context& ctx, size_t o, size_t k, size_t tile, const float* gy,
+                                size_t ld_gy, size_t gy_stride, const float* col, size_t col_stride,
+                                size_t images, bool first, float* gw) {
+  if (images == 0) return;
+  const size_t threads = static_cast<size_t>(ctx.threads());
+  const double work = double(o) * double(k) * double(tile);
+  const size_t groups = std::min(threads, images);
+  if (groups <= 1 || work >= double(threads) * kGemmWorkPerThread) {
+    gemm_f32(ctx, false, true, o, k, tile, 1.0f, gy, ld_gy, col, tile, first ? 0.0f : 1.0f, gw, k);
+    gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + gy_stride, ld_gy, gy_stride, col + col_stride,
+                     tile, col_stride, 1.0f, gw, k, 0, images - 1);
+    return;
+  }
+  const size_t size = o * k;
+  float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsConvTemp2, 0), groups * size);
+  // Round r gives image r·groups + g to partial g; every partial gets an image in round 0.
+  for (size_t r = 0; r * groups < images; ++r) {
+    const size_t start = r * groups, count = std::min(groups, images - start);
+    gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + start * gy_stride, ld_gy, gy_stride,
+                     col + start * col_stride, tile, col_stride, r == 0 ? 0.0f : 1.0f, partial, k, size, count);
+  }
+  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
+    for (size_t e = e0; e < e1; ++e) {
+      float total = first ? 0.0f : gw[e];
+      for (size_t p = 0; p < groups; ++p) total += partial[p * size + e];
+      gw[e] = total;
+    }
+  });
 }
 
 }  // namespace
@@ -58,18 +86,12 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
   }
 
   if (g.is_pointwise()) {
-    for (size_t b = 0; b < g.n; ++b) {
-      const float* gy_b = gy + b * out_image;
-      // gW[o, c] += gy_b[o, p] · x_b[c, p]ᵀ
-      if (gw != nullptr) {
-        gemm_f32(ctx, false, true, g.o, g.c, plane, 1.0f, gy_b, plane, x + b * in_image, plane,
-                 b == 0 ? 0.0f : 1.0f, gw, g.c);
-      }
-      // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]
-      if (gx != nullptr) {
-        gemm_f32(ctx, true, false, g.c, plane, g.o, 1.0f, w, g.c, gy_b, plane, 0.0f, gx + b * in_image,
-                 plane);
-      }
+    // gW[o, c] = Σ_b gy_b[o, p] · x_b[c, p]ᵀ
+    if (gw != nullptr) accumulate_weight_gradient(ctx, g.o, g.c, plane, gy, plane, out_image, x, in_image, g.n, true, gw);
+    // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]
+    if (gx != nullptr) {
+      gemm_f32_batched(ctx, true, false, g.c, plane, g.o, 1.0f, w, g.c, 0, gy, plane, out_image, 0.0f, gx,
+                       plane, in_image, g.n);
     }
     return;
   }
@@ -86,23 +108,19 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
     const size_t tile = chunk.tile();
     if (gw != nullptr) {
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-        im2col_channels(g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
+        im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
       });
       // gW[o, k] += gy_b[o, p0:p1] · col_bᵀ
-      for (size_t u = 0; u < chunk.images; ++u) {
-        gemm_f32(ctx, false, true, g.o, k, tile, 1.0f, gy + (chunk.first + u) * out_image + chunk.p0, plane,
-                 col + u * k * tile, tile, first_weight_product ? 0.0f : 1.0f, gw, k);
-        first_weight_product = false;
-      }
+      accumulate_weight_gradient(ctx, g.o, k, tile, gy + chunk.first * out_image + chunk.p0, plane, out_image, col,
+                                 k * tile, chunk.images, first_weight_product, gw);
+      first_weight_product = false;
     }
     if (gx != nullptr) {
       // gcol_b = W[o, k]ᵀ · gy_b[o, p0:p1], then folded back onto the image.
-      for (size_t u = 0; u < chunk.images; ++u) {
-        gemm_f32(ctx, true, false, k, tile, g.o, 1.0f, w, k, gy + (chunk.first + u) * out_image + chunk.p0,
-                 plane, 0.0f, gcol + u * k * tile, tile);
-      }
+      gemm_f32_batched(ctx, true, false, k, tile, g.o, 1.0f, w, k, 0, gy + chunk.first * out_image + chunk.p0,
+                       plane, out_image, 0.0f, gcol, tile, k * tile, chunk.images);
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-        col2im_channels(g, gcol + u * k * tile, c0, c1, chunk.p0, chunk.p1, gx + (chunk.first + u) * in_image,
+        col2im_channels(ctx.isa, g, gcol + u * k * tile, c0, c1, chunk.p0, chunk.p1, gx + (chunk.first + u) * in_image,
                         chunk.p0 == 0);
       });
     }

@@ -10,8 +10,7 @@
 namespace dendrite {
 namespace {
 
-// Elements of column work per parallel task below which splitting costs more
-// than it saves.
+// Output elements per parallel task below which splitting costs more than it saves.
 constexpr size_t kMinTaskFloats = 16384;
 
 // out[b][o][p0:p1] += bias[o] for images [first, first + images).
@@ -43,36 +42,25 @@ void conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x,
   }
 
   if (g.is_pointwise()) {
-    // The image [c, h·w] is its own column matrix: out_b = W[o, c] · x_b.
-    for (size_t b = 0; b < g.n; ++b) {
-      gemm_f32(ctx, false, false, g.o, plane, g.c, 1.0f, w, g.c, x + b * in_image, plane, 0.0f,
-               out + b * out_image, plane);
-    }
+    // The image [c, h·w] is its own column matrix: out_b = W[o, c] · x_b,
+    // one product per image (run side by side when each is too small to split).
+    gemm_f32_batched(ctx, false, false, g.o, plane, g.c, 1.0f, w, g.c, 0, x, plane, in_image, 0.0f, out, plane,
+                     out_image, g.n);
     if (bias != nullptr) add_bias(ctx, g, bias, out, 0, g.n, 0, plane);
     return;
   }
 
   const ConvChunking plan = conv_chunking(g);
   float* col = ctx.workspace->get_as<float>(Workspace::key(kWsIm2col, 0), k * plan.buffer_floats());
-  const size_t per_channel = g.kh * g.kw;
   for_each_conv_chunk(g, plan, [&](const ConvChunk& chunk) {
     const size_t tile = chunk.tile();
-    // Column matrices of every unit of the chunk, split by (unit, channel).
-    parallel_for(ctx, chunk.images * g.c, std::max<size_t>(1, kMinTaskFloats / (per_channel * tile)),
-                 [&](size_t t0, size_t t1, int) {
-                   for (size_t t = t0; t < t1;) {
-                     size_t u = t / g.c, c0 = t % g.c;
-                     size_t c1 = std::min(g.c, c0 + (t1 - t));
-                     im2col_channels(g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1,
-                                     col + u * k * tile);
-                     t += c1 - c0;
-                   }
-                 });
+    // Column matrices of every unit of the chunk.
+    for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
+      im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
+    });
     // out_b[:, p0:p1] = W[o, k] · col_b, written in place with row stride plane.
-    for (size_t u = 0; u < chunk.images; ++u) {
-      gemm_f32(ctx, false, false, g.o, tile, k, 1.0f, w, k, col + u * k * tile, tile, 0.0f,
-               out + (chunk.first + u) * out_image + chunk.p0, plane);
-    }
+    gemm_f32_batched(ctx, false, false, g.o, tile, k, 1.0f, w, k, 0, col, tile, k * tile, 0.0f,
+                     out + chunk.first * out_image + chunk.p0, plane, out_image, chunk.images);
     if (bias != nullptr) add_bias(ctx, g, bias, out, chunk.first, chunk.images, chunk.p0, chunk.p1);
   });
 }

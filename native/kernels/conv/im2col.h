@@ -11,17 +11,30 @@
 #include <cstddef>
 
 #include "conv/conv2d_geometry.h"
+#include "cpu/isa.h"
+
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64) || defined(_M_IX86)
+#define DENDRITE_IM2COL_HAS_AVX2 1
+#endif
 
 namespace dendrite {
 
 // Writes the rows of channels [c0, c1) for pixels [p0, p1); padding reads as 0.
-void im2col_channels(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0,
+void im2col_channels(Isa isa, const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0,
                      size_t p1, float* col);
 
 // Adds the rows of channels [c0, c1) for pixels [p0, p1) back into the image
 // gradient (each column entry to the input pixel it was read from; padding
-// entries are dropped). With zero_first, planes [c0, c1) are cleared first.
-void col2im_channels(const Conv2dGeometry& g, const float* col, size_t c0, size_t c1, size_t p0,
+// entries are dropped, and may be overwritten with zeros in `col`). With
+// zero_first, planes [c0, c1) are cleared first.
+void col2im_channels(Isa isa, const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0,
                      size_t p1, float* image_grad, bool zero_first);
+
+namespace avx2 {
+void im2col_channels(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0, size_t p1,
+                     float* col);
+void col2im_channels(const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0, size_t p1,
+                     float* image_grad, bool zero_first);
+}  // namespace avx2
 
 }  // namespace dendrite

@@ -195,8 +195,8 @@ TEST(conv2d_awkward_shapes) {
 }
 
 TEST(conv2d_chunked_batches_and_tiled_images) {
-  // Several chunks of whole images (3 per chunk, 7 images).
-  Conv2dGeometry g = make(7, 3, 64, 70, 3, 5, 5, 1, 1, 2, 2, 1, 1);
+  // Several chunks of whole images (2 per chunk, 7 images).
+  Conv2dGeometry g = make(7, 2, 64, 70, 3, 5, 5, 1, 1, 2, 2, 1, 1);
   conv2d_geometry_resolve(g);
   ConvChunking plan = conv_chunking(g);
   CHECK(plan.images > 1 && plan.images < g.n && plan.tile == g.output_plane()) << plan.images;
