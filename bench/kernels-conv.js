@@ -11,6 +11,7 @@
 // the faster figure per workload is the one compared against.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
@@ -154,7 +155,9 @@ function reference(threads) {
 
 const rows = [];
 const info = d.backendInfo();
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`dendrite ${info.isa}, hardware threads ${info.hardwareThreads}; medians; ratio = PyTorch ms / dendrite ms (> 1: dendrite faster)`);
+console.log(`load average at start: ${load()} (the machine is shared: figures taken under load are slower for both sides)`);
 for (const threads of threadCounts) {
   d.setNumThreads(threads);
   for (const name of Object.keys(convs)) {
@@ -176,6 +179,7 @@ if (withReference) {
 
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
+console.log(`load average at end: ${load()}`);
 console.log(`${pad('workload', 22)}${lpad('threads', 8)}${lpad('dendrite ms', 13)}${lpad('GB/s', 8)}${lpad('PyTorch ms', 12)}  ${pad('(config)', 10)}${lpad('ratio', 7)}`);
 for (const r of rows) {
   const refs = references[r.threads];
