@@ -45,8 +45,9 @@ async function main() {
   const { loss, accuracy } = await dd.evaluate(model, test, { loss: 'crossEntropy', batchSize: 500 });
   console.log(`test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}%`);
 
-  const probabilities = dd.noGrad(() => model.eval().call(dd.asTensor(test.x.data, test.x.shape)).softmax(-1));
-  console.log('first test image: predicted class', probabilities.argmax(-1).toArray()[0], 'label', test.y.data[0]);
+  const logits = await dd.predict(model, test.x, { batchSize: 500 });
+  const predicted = logits.argmax(-1).toArray();
+  console.log(`first test image: predicted ${dd.data.FASHION_MNIST_CLASSES[predicted[0]]}, label ${dd.data.FASHION_MNIST_CLASSES[test.y.data[0]]}`);
 }
 
 main().catch((e) => {

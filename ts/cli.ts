@@ -9,7 +9,7 @@ import { parseArgs } from 'util';
 import { setNumThreads, getNumThreads, backendInfo } from './backend';
 import { manualSeed } from './tensor/random';
 import { fashionMnist } from './data';
-import { writeSafetensors } from './io';
+import { save } from './io';
 import * as nn from './nn';
 import { Adam } from './optim';
 import { evaluate, fit } from './train';
@@ -50,7 +50,7 @@ Options:
   --lr X               Adam's learning rate (default 0.001)
   --threads N          kernel threads (default: all cores)
   --seed N             seed for weights, dropout and shuffling (default 0)
-  --save PATH          write the trained weights as safetensors
+  --save PATH          write the trained weights as safetensors (readable by PyTorch)
   --quiet              no progress output
   -h, --help           this text
 `;
@@ -110,7 +110,7 @@ export async function train(argv: string[]): Promise<number> {
   const { accuracy, loss } = await evaluate(model, testSet, { batchSize: 500, loss: 'crossEntropy' });
   process.stdout.write(`test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${loss.toFixed(4)}) after ${epochs} epoch(s), ${seconds.toFixed(1)} s of training\n`);
   if (values.save !== undefined) {
-    await writeSafetensors(values.save, model.stateDict(), { format: 'pt', model: kind });
+    await save(model, values.save);
     log(`weights written to ${path.resolve(values.save)}`);
   }
   return 0;

@@ -30,6 +30,7 @@ export * as nn from './nn';
 // Data sets, loaders and weight files.
 export * as data from './data';
 export * as io from './io';
+export { save, load, loadWeights, saveModel, loadModel, saveCheckpoint, loadCheckpoint, exportOnnx } from './io';
 
 // Optimizers, learning-rate schedules and the training loop.
 export * as optim from './optim';
@@ -38,3 +39,8 @@ export type {
   FitOptions, EvaluateOptions, PredictOptions, Callback, Logs, TrainingContext, Metric, MetricSpec, LossFn, LossName, LossSpec,
   Batch, TensorData as TrainingData, DataSpec, BatchIterable, ProgressStream, Verbosity,
 } from './train';
+
+// Regularization policies and gradient clipping.
+export * as regularize from './regularize';
+export { clipGradNorm, clipGradValue } from './regularize';
+export type { ClipGradNormOptions } from './regularize';

@@ -72,7 +72,8 @@ test.each(['default', 'free'])('1,000 steps (%s) keep heap and RSS flat', (mode)
   expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(4 * MB);
   expect(after.rss - before.rss).toBeLessThan(8 * MB);
   if (mode === 'free') {
-    // With activations recycled too, the steady-state loop takes no fresh memory at all.
-    expect(after.fresh - before.fresh).toBe(0);
+    // With activations recycled too, the steady-state loop takes no fresh
+    // memory but the 4-byte loss each step (the loss stays the caller's).
+    expect(after.fresh - before.fresh).toBe(1000 * 4);
   }
 });

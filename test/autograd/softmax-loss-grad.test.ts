@@ -130,3 +130,41 @@ test('regression losses check that shapes match', () => {
   expect(() => F.mse(dd.zeros([2, 3]), dd.zeros([3, 2]))).toThrow('mse: input of shape [2,3] and target of shape [3,2] differ');
   expect(() => F.l1Loss(dd.zeros([2]), dd.zeros([2], { dtype: 'int32' }))).toThrow(TypeError);
 });
+
+describe('crossEntropy and nllLoss options', () => {
+  const labels = [2, -100, 0, 1, 2];
+  const y = dd.tensor(labels, { dtype: 'int32' });
+  const weight = [0.5, 2, 1.5];
+  /** PyTorch's definition, in double: weighted rows, ignored rows left out, mean over the counted weight. */
+  const reference = (x: ref.R, o: { weight?: number[]; smoothing?: number; reduction: 'mean' | 'sum' | 'none' }) => {
+    const lp = ref.softmax(x, -1, true);
+    const eps = o.smoothing ?? 0;
+    let total = 0, count = 0;
+    const rows = labels.map((l, i) => {
+      if (l === -100) return 0;
+      const w = o.weight ? o.weight[l] : 1;
+      const smooth = -[0, 1, 2].reduce((s, c) => s + lp.get([i, c]), 0) / 3;
+      const v = w * ((1 - eps) * -lp.get([i, l]) + eps * smooth);
+      total += v;
+      count += w;
+      return v;
+    });
+    if (o.reduction === 'none') return new ref.R(Float64Array.from(rows), [5]);
+    return new ref.R(Float64Array.of(o.reduction === 'mean' ? total / count : total), []);
+  };
+  test.each(['mean', 'sum', 'none'] as const)('weight and ignoreIndex, reduction %s', (reduction) => {
+    const w = dd.tensor(weight);
+    gradcheck((x) => F.crossEntropy(x, y, { weight: w, ignoreIndex: -100, reduction }), (x) => reference(x, { weight, reduction }), [{ shape: [5, 3] }]);
+    gradcheck((x) => F.nllLoss(x.logSoftmax(-1), y, { weight: w, ignoreIndex: -100, reduction }), (x) => reference(x, { weight, reduction }), [{ shape: [5, 3] }]);
+  });
+  test.each(['mean', 'sum', 'none'] as const)('labelSmoothing 0.2 with ignoreIndex, reduction %s', (reduction) => {
+    gradcheck((x) => F.crossEntropy(x, y, { labelSmoothing: 0.2, ignoreIndex: -100, reduction }), (x) => reference(x, { smoothing: 0.2, reduction }), [{ shape: [5, 3] }]);
+  });
+  test('option errors', () => {
+    const x = dd.zeros([5, 3]);
+    expect(() => F.crossEntropy(x, y)).toThrow('crossEntropy: label -100 at position 1 is out of range for 3 classes');
+    expect(() => F.crossEntropy(x, y, { ignoreIndex: -100, weight: dd.ones([4]) })).toThrow(/weight of shape \[4\] should have one entry per class \(\[3\]\)/);
+    expect(() => F.crossEntropy(x, y, { ignoreIndex: -100, labelSmoothing: 1.5 })).toThrow(RangeError);
+    expect(() => F.crossEntropy(x, dd.full([5], -100, { dtype: 'int32' }), { ignoreIndex: -100 })).toThrow(/mean is undefined/);
+  });
+});

@@ -44,22 +44,67 @@ function referenceRotate(x: Float32Array, [n, c, h, w]: Shape, angles: Float32Ar
   return out;
 }
 
-// The kernel's noise stream, restated with BigInt: splitmix64 mixing + Box-Muller.
-const MASK = (1n << 64n) - 1n;
-function mix64(z: bigint): bigint {
-  z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & MASK;
-  z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & MASK;
-  return z ^ (z >> 31n);
+// The kernel's noise stream (native/kernels/augment/normal_stream.h), restated
+// with 32-bit integer and float32 arithmetic (Math.imul, Math.fround).
+const f = Math.fround;
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+function logUnit(x: number): number {
+  const bits = new Uint32Array(Float32Array.of(x).buffer)[0];
+  let e = f((bits >>> 23) - 126);
+  let m = new Float32Array(Uint32Array.of((bits & 0x007fffff) | 0x3f000000).buffer)[0];
+  if (m < f(0.70710678)) {
+    e = f(e - 1);
+    m = f(f(m + m) - 1);
+  } else {
+    m = f(m - 1);
+  }
+  const z = f(m * m);
+  let y = f(7.0376836292e-2);
+  for (const c of [-1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1]) {
+    y = f(f(y * m) + f(c));
+  }
+  y = f(f(y * m) * z);
+  y = f(y + f(f(-2.1219444e-4) * e));
+  y = f(y + f(f(-0.5) * z));
+  return f(f(m + y) + f(f(0.693359375) * e));
+}
+function sinSmall(a: number): number {
+  const z = f(a * a);
+  let p = f(-1.9515295891e-4);
+  p = f(f(p * z) + f(8.3321608736e-3));
+  p = f(f(p * z) + f(-1.6666654611e-1));
+  return f(a + f(f(p * z) * a));
+}
+function cosSmall(a: number): number {
+  const z = f(a * a);
+  let p = f(2.443315711809948e-5);
+  p = f(f(p * z) + f(-1.388731625493765e-3));
+  p = f(f(p * z) + f(4.166664568298827e-2));
+  return f(f(1 - f(f(0.5) * z)) + f(f(p * z) * z));
 }
 function counterNormal(seed: number, index: number): number {
-  const golden = 0x9e3779b97f4a7c15n;
-  const key = mix64((BigInt(seed) * golden + golden) & MASK);
-  const h1 = mix64(key ^ mix64(BigInt(index >> 1)));
-  const h2 = mix64((h1 + golden) & MASK);
-  const u1 = Number((h1 >> 11n) + 1n) / 2 ** 53;
-  const u2 = Number(h2 >> 11n) / 2 ** 53;
-  const r = Math.sqrt(-2 * Math.log(u1));
-  return index & 1 ? r * Math.sin(2 * Math.PI * u2) : r * Math.cos(2 * Math.PI * u2);
+  const golden = 0x9e3779b9;
+  const key = fmix32((seed ^ golden) >>> 0);
+  const pair = Math.floor(index / 2);
+  const lo = pair >>> 0, hi = Math.floor(pair / 2 ** 32);
+  const hiMix = fmix32((Math.imul(hi, golden) + ((key ^ 0x7f4a7c15) >>> 0)) >>> 0);
+  const h1 = fmix32((fmix32((lo + key) >>> 0) ^ hiMix) >>> 0);
+  const h2 = fmix32((h1 + golden) >>> 0);
+  const u1 = f(f(f(h1 >>> 1) + 0.5) * f(2 ** -31));
+  const u2 = f(f(h2 >>> 8) * f(2 ** -24));
+  const r = f(Math.sqrt(f(-2 * logUnit(u1))));
+  const q = Math.trunc(f(f(u2 * 4) + 0.5));
+  const a = f(f(u2 - f(q * 0.25)) * f(2 * Math.PI));
+  const s = sinSmall(a), c = cosSmall(a);
+  const sin = [s, c, -s, -c][q & 3], cos = [c, -s, -c, s][q & 3];
+  return index % 2 === 1 ? f(r * sin) : f(r * cos);
 }
 
 describe('kernels against references', () => {
@@ -114,7 +159,12 @@ describe('kernels against references', () => {
       if (!first) first = out;
       else expect(Array.from(out)).toEqual(Array.from(first));
     });
-    for (const i of [0, 1, 2, 3, 999, 10000]) expect(first![i]).toBe(Math.fround(x[i] + Math.fround(Math.fround(0.3) * Math.fround(counterNormal(1234, i)))));
+    for (let i = 0; i < 10001; i += 37) expect(first![i]).toBe(Math.fround(x[i] + Math.fround(Math.fround(0.3) * Math.fround(counterNormal(1234, i)))));
+    // Far into the stream (the pair counter's high word is non-zero), through the offset argument.
+    const zeros = new Float32Array(40), z = new Float32Array(40);
+    const offset = 2 ** 33 - 13;
+    native().augmentGaussianNoise(zeros, z, 1, 99, offset, false, 0, 0);
+    for (let i = 0; i < 40; i++) expect(z[i]).toBe(counterNormal(99, offset + i));
     const clamped = addGaussianNoise({ data: x, shape: [10001] }, 5, 1, [0, 1]).data;
     expect(Math.min(...clamped)).toBe(0);
     expect(Math.max(...clamped)).toBe(1);

@@ -115,3 +115,17 @@ test('registerBuffer keeps untrained state in the state dict', () => {
   expect(Object.keys(m.stateDict())).toEqual(['lin.weight', 'lin.bias', 'runningMean']);
   expect(m.parameters()).toHaveLength(2);
 });
+
+test('a cached op output in a field is not taken for a parameter', () => {
+  class Caching extends nn.Module {
+    lin = new nn.Linear(2, 2);
+    last: dd.Tensor | null = null;
+    forward(x: dd.Tensor) {
+      this.last = this.lin.call(x);
+      return this.last;
+    }
+  }
+  const m = new Caching();
+  m.call(dd.ones([1, 2]));
+  expect([...m.namedParameters()].map(([n]) => n)).toEqual(['lin.weight', 'lin.bias']);
+});

@@ -3,7 +3,7 @@ import type { Optimizer } from '../../ts/optim/optimizer';
 import { TestRandom } from '../support/random';
 import { Hyper, Kind, Textbook } from './textbook';
 
-type Make = (groups: Array<{ params: dd.Tensor[] } & Hyper>, defaults: Hyper) => Optimizer;
+type Make = (groups: Array<{ params: dd.Tensor[] } & Partial<Hyper>>, defaults: Hyper) => Optimizer;
 
 const makers: Record<Kind, Make> = {
   sgd: (g, d) => new dd.optim.SGD(g, d),

@@ -25,6 +25,16 @@ describe('dd.tensor', () => {
     expect(dd.tensor([true, false]).toArray()).toEqual([1, 0]);
   });
 
+  test('from a Tensor: a detached copy', () => {
+    const a = dd.tensor([[1, 2]], { requiresGrad: true });
+    const b = dd.tensor(a);
+    expect(b.requiresGrad).toBe(false);
+    expect(b.toArray()).toEqual([[1, 2]]);
+    expect(b.data).not.toBe(a.data);
+    expect(dd.tensor(dd.tensor([1, 2], { dtype: 'int32' })).dtype).toBe('int32');
+    expect(JSON.stringify(b)).toBe('[[1,2]]');
+  });
+
   test('copies its data', () => {
     const src = new Float32Array([1, 2]);
     const t = dd.tensor(src);

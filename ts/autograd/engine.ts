@@ -97,14 +97,17 @@ function topologicalOrder(root: GradNode): GradNode[] {
   return order.reverse();
 }
 
-/** Adds `grad` (which the engine owns) into a leaf's .grad. */
-function accumulateLeaf(leaf: Tensor, grad: Float32Array): void {
+/**
+ * Adds `grad` (which the engine owns) into a leaf's .grad; returns whether
+ * the leaf took the buffer itself (its first gradient).
+ */
+function accumulateLeaf(leaf: Tensor, grad: Float32Array): boolean {
   if (leaf._grad === null) {
     leaf._grad = new Tensor(new Storage(grad, true), leaf.shape, 'float32');
-    return;
+    return true;
   }
   native().axpy(1, grad, leaf._grad._f32('backward'));
-  release(grad);
+  return false;
 }
 
 /**
@@ -128,7 +131,7 @@ export function backward(root: Tensor, gradient?: Tensor | BackwardOptions | nul
   const seed = seedGradient(root, gradient);
   const rootNode = root._node;
   if (rootNode === null) {
-    accumulateLeaf(root, seed);
+    if (!accumulateLeaf(root, seed)) release(seed);
     return;
   }
   const order = topologicalOrder(rootNode);
@@ -165,7 +168,9 @@ function runNodes(order: GradNode[], rootNode: GradNode, seed: Float32Array, ret
       } finally {
         closeScope(token);
       }
-      // Buffers the engine may keep or recycle: this rule's allocations and g itself.
+      // Buffers the engine may keep or recycle: this rule's allocations and g
+      // itself. Each is either taken (now a pending or leaf gradient) or, at
+      // the end, returned to the pool.
       const owned = new Set<Scoped>(token);
       owned.add(g);
       const taken = new Set<Scoped>();
@@ -183,19 +188,19 @@ function runNodes(order: GradNode[], rootNode: GradNode, seed: Float32Array, ret
           // Not ours to keep (or already given to another input): copy.
           const copy = allocFloat32(buf.length);
           copy.set(buf);
+          owned.add(copy);
           buf = copy;
         }
-        taken.add(buf);
         const target = input._node;
         if (target === null) {
-          accumulateLeaf(input, buf);
+          if (accumulateLeaf(input, buf)) taken.add(buf);
         } else {
           const existing = pending.get(target);
-          if (existing === undefined) pending.set(target, buf);
-          else {
+          if (existing === undefined) {
+            pending.set(target, buf);
+            taken.add(buf);
+          } else {
             native().axpy(1, buf, existing);
-            taken.delete(buf);
-            release(buf);
           }
         }
       }

@@ -1,4 +1,23 @@
-/** dendrite.io: reading and writing weights and files safely. */
+/** dendrite.io: reading and writing weights, models, checkpoints and ONNX files safely. */
 export * from './safetensors';
 export { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
 export type { AtomicWriteOptions, FileChunks } from './atomic-write';
+export { saveTensors, saveTensorsSync, loadTensors, loadTensorsSync, encodeTensors, decodeTensors, tensorsToSafetensors } from './tensors';
+export type { LoadedTensors } from './tensors';
+export { ModelFormatError } from './errors';
+export { save, loadWeights } from './weights';
+export type { Weights } from './weights';
+export { saveModel, loadModel, load, DESCRIPTION_FILE, WEIGHTS_FILE } from './model-files';
+export type { SaveModelOptions } from './model-files';
+export { describeModel, modelFromDescription, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model-description';
+export type { ModelDescription, WeightsReference, BuildOptions } from './model-description';
+export { registerLayer, registeredLayerTypes } from './layers/registry';
+export type { LayerCodec, LayerSpec, ConfigValue } from './layers/registry';
+export { ConfigReader } from './layers/config-reader';
+export { saveCheckpoint, loadCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint';
+export type { CheckpointContents, LoadCheckpointTargets, LoadedCheckpoint } from './checkpoint';
+export type { SchedulerLike } from './optimizer-state';
+export { exportOnnx, toOnnx, MIN_ONNX_OPSET, MAX_ONNX_OPSET, DEFAULT_ONNX_OPSET } from './onnx/export';
+export type { OnnxExportOptions } from './onnx/export';
+export { registerOnnxConverter, OnnxGraphBuilder } from './onnx/graph-builder';
+export type { OnnxConverter, OnnxValue } from './onnx/graph-builder';

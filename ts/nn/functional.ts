@@ -13,7 +13,11 @@ export { maxPool2d, avgPool2d } from '../ops/pool';
 export { dropout, dropout2d } from '../ops/dropout';
 export { softmax, logSoftmax } from '../ops/softmax';
 export { embedding } from '../ops/index-select';
-export {
-  crossEntropy, nllLoss, mse, mseLoss, l1Loss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
-} from '../ops/loss';
-export type { LossOptions, Reduction } from '../ops/loss';
+export { crossEntropy, nllLoss } from '../ops/loss-class';
+export type { ClassLossOptions, CrossEntropyOptions } from '../ops/loss-class';
+export { mse, mseLoss, l1Loss, huberLoss, smoothL1Loss } from '../ops/loss-regression';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from '../ops/loss-binary';
+export type { LossOptions, Reduction } from '../ops/loss-common';
+export { negativeSamplingLoss } from '../ops/negative-sampling';
+export type { NegativeSamplingOptions } from '../ops/negative-sampling';
+export { rowLookup } from '../ops/sparse-embedding';

@@ -7,8 +7,9 @@
  *   - a field holding an array of Modules gives submodules `field.0`, `field.1`, …;
  *   - a field holding a parameter tensor is a parameter. A tensor is a
  *     parameter when it went through `parameter()` / `registerParameter()`,
- *     or when it requires gradients the first time the module is scanned
- *     (so freezing it later, `requiresGrad = false`, keeps it a parameter).
+ *     or when it is a leaf that requires gradients the first time the module
+ *     is scanned (so freezing it later, `requiresGrad = false`, keeps it a
+ *     parameter; a cached op output is never taken for one).
  * `registerParameter`, `registerBuffer` and `registerModule` do the same
  * explicitly (a buffer is state saved in the state dict but not trained).
  * Dotted names follow the tree: `0.weight`, `features.conv1.bias`.
@@ -28,7 +29,7 @@ export function parameter(t: Tensor): Tensor {
 function isParameterField(v: unknown): v is Tensor {
   if (!(v instanceof Tensor)) return false;
   if (parameterTensors.has(v)) return true;
-  if (v.requiresGrad) {
+  if (v.requiresGrad && v.isLeaf) {
     parameterTensors.add(v);
     return true;
   }

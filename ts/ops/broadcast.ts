@@ -9,6 +9,7 @@ import { native } from '../native';
 import { allocFloat32 } from '../tensor/alloc';
 import { contiguousStrides, formatShape, numel, Shape, shapesEqual } from '../tensor/shape';
 import { Tensor, wrap } from '../tensor/tensor';
+import { int32Arg } from './int-args';
 
 
 /** Strides (elements) of a dense tensor of `shape` read in the broadcast `outShape`: 0 on broadcast axes. */
@@ -43,19 +44,27 @@ export function coalesce(outShape: Shape, strides: number[][]): { shape: number[
   return { shape, strides: merged };
 }
 
+const ONE = [1];
+const ZERO_STRIDE = [0];
+
 /** out = a (op) b with broadcasting, through the native binaryOp. */
 export function binaryKernel(code: BinaryOpCode, a: Tensor, b: Tensor, out: Float32Array, outShape: Shape, op: string): void {
-  if (out.length === 0) return;
+  const n = out.length;
+  if (n === 0) return;
+  // Common cases as one flat axis: equal shapes, or one side a single element.
+  const an = a.numel, bn = b.numel;
+  if ((an === n || an === 1) && (bn === n || bn === 1)) {
+    native().binaryOp(code, a._f32(op), int32Arg(0, an === n ? ONE : ZERO_STRIDE), b._f32(op), int32Arg(1, bn === n ? ONE : ZERO_STRIDE), out, int32Arg(2, [n]));
+    return;
+  }
   const c = coalesce(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   if (c.shape.length > MAX_BROADCAST_RANK) {
     throw new RangeError(`${op}: broadcasting ${formatShape(a.shape)} with ${formatShape(b.shape)} needs more than ${MAX_BROADCAST_RANK} axes`);
   }
-  native().binaryOp(
-    code, a._f32(op), Int32Array.from(c.strides[0]), b._f32(op), Int32Array.from(c.strides[1]), out, Int32Array.from(c.shape),
-  );
+  native().binaryOp(code, a._f32(op), int32Arg(0, c.strides[0]), b._f32(op), int32Arg(1, c.strides[1]), out, int32Arg(2, c.shape));
 }
 
-const ZERO = new Float32Array(1);
+const ZERO = new Float32Array(new ArrayBuffer(4));
 
 /** Writes src (of `shape`) read in the larger broadcast `outShape` into out: a strided copy. */
 export function expandInto(src: Float32Array, shape: Shape, outShape: Shape, out: Float32Array): void {
@@ -63,7 +72,7 @@ export function expandInto(src: Float32Array, shape: Shape, outShape: Shape, out
   const c = coalesce(outShape, [broadcastStrides(shape, outShape), outShape.map(() => 0)]);
   if (c.shape.length > MAX_BROADCAST_RANK) throw new RangeError(`expand: ${formatShape(outShape)} needs more than ${MAX_BROADCAST_RANK} axes`);
   // src + 0 read with broadcast strides: a strided copy through the binary kernel.
-  native().binaryOp(BinaryOpCode.ADD, src, Int32Array.from(c.strides[0]), ZERO, Int32Array.from(c.strides[1]), out, Int32Array.from(c.shape));
+  native().binaryOp(BinaryOpCode.ADD, src, int32Arg(0, c.strides[0]), ZERO, int32Arg(1, c.strides[1]), out, int32Arg(2, c.shape));
 }
 
 /** A new buffer holding g expanded to outShape: the gradient of a sum. */

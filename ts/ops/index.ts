@@ -11,12 +11,15 @@ export { concat, cat, stack } from './join';
 export { narrow, slice } from './slice';
 export { indexSelect, embedding } from './index-select';
 export { clone, expand, broadcastTo } from './copy';
+export { eq, ne, gt, ge, lt, le } from './compare';
+export { toDType } from './convert';
 export { softmax, logSoftmax } from './softmax';
 export { conv2d } from './conv';
 export type { Conv2dOptions } from './conv';
 export { maxPool2d, avgPool2d } from './pool';
 export { dropout, dropout2d } from './dropout';
-export {
-  crossEntropy, nllLoss, mse, mseLoss, l1Loss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
-} from './loss';
-export type { LossOptions, Reduction } from './loss';
+export { crossEntropy, nllLoss } from './loss-class';
+export type { ClassLossOptions, CrossEntropyOptions } from './loss-class';
+export { mse, mseLoss, l1Loss, huberLoss, smoothL1Loss } from './loss-regression';
+export { binaryCrossEntropy, binaryCrossEntropyWithLogits } from './loss-binary';
+export type { LossOptions, Reduction } from './loss-common';

@@ -8,6 +8,7 @@ import { formatShape, normalizeAxis } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { checkTensor } from './checks';
 import { applyLayout, bitsOf, OpDef } from './define';
+import { int32Arg } from './int-args';
 
 const MAX_RANK = 8;
 
@@ -22,7 +23,7 @@ const permuteDef: OpDef<readonly number[]> = {
   shape: ([x], perm) => perm.map((p) => x.shape[p]),
   forward([x], out, perm) {
     if (out.length === 0) return undefined;
-    native().permute(bitsOf(x), Int32Array.from(x.shape), Int32Array.from(perm), out);
+    native().permute(bitsOf(x), int32Arg(0, x.shape), int32Arg(1, perm), out);
     return undefined;
   },
   backward: (g, { attrs: perm }) => [permuteChecked(g, inverse(perm))],

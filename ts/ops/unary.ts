@@ -10,7 +10,6 @@ import { Tensor, wrap } from '../tensor/tensor';
 import { checkTensor } from './checks';
 import { apply, OpDef } from './define';
 
-
 const defs = new Map<string, OpDef<number>>();
 
 /** The op definition of a unary kernel (param: slope or alpha for the ops that take one). */

@@ -15,3 +15,4 @@ export {
   ReduceLROnPlateau,
 } from './lr_scheduler';
 export type { ScheduledOptimizer, SchedulerState, ReduceLROnPlateauOptions, PlateauState } from './lr_scheduler';
+export { SparseSGD, SparseAdam } from './sparse';

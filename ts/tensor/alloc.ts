@@ -1,8 +1,8 @@
 /**
- * Where ops get memory. Every op output and temporary comes from the pool;
- * inside an allocation scope (opened by autograd around each backward rule)
- * the buffers are also recorded, and when the scope closes every one of them
- * that is not kept (the gradients the rule returns) goes back to the pool.
+ * Where ops get memory. Every op output and temporary comes from the pool.
+ * Inside an allocation scope (autograd opens one around each backward rule)
+ * the buffers are also recorded, so that afterwards every one of them the
+ * rule did not return as a gradient can go back to the pool.
  */
 import { pool } from './pool';
 

@@ -13,8 +13,8 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
-/** Data dd.tensor() accepts: a number, nested arrays of numbers, or a typed array. */
-export type TensorData = number | boolean | readonly unknown[] | ArrayLike<number>;
+/** Data dd.tensor() accepts: a number, nested arrays of numbers, a typed array, or a Tensor (copied). */
+export type TensorData = number | boolean | readonly unknown[] | ArrayLike<number> | Tensor;
 
 function readOptions(options: unknown, op: string): TensorOptions {
   if (options === undefined) return {};
@@ -69,6 +69,10 @@ export function tensor(data: TensorData, shape?: readonly number[] | TensorOptio
   const opts = readOptions(options, op);
   let inferred: number[];
   let source: ArrayLike<number> | null = null;
+  if (data instanceof Tensor) {
+    // A copy, cut from the graph (as torch.tensor(t) gives); keeps the dtype unless told.
+    return tensor(data._typed(), shape ?? data.shape, { dtype: data.dtype, ...opts });
+  }
   if (typeof data === 'number' || typeof data === 'boolean') {
     inferred = [];
     source = [Number(data)];

@@ -10,7 +10,3 @@ export function checkDType(dtype: unknown, where: string): DType {
 }
 
 export type TypedData = Float32Array | Int32Array;
-
-export function dataOf(dtype: DType, n: number): TypedData {
-  return dtype === 'int32' ? new Int32Array(n) : new Float32Array(n);
-}

@@ -6,6 +6,7 @@
 import { backward, BackwardOptions } from '../autograd/engine';
 import * as ops from '../ops';
 import { copyInto, fillInPlace } from '../ops/in-place';
+import type { DType } from './dtype';
 import { Tensor } from './tensor';
 
 type Operand = Tensor | number;
@@ -63,6 +64,18 @@ declare module './tensor' {
     logSoftmax(axis?: number): Tensor;
     /** A copy with its own memory (gradients flow through it). */
     clone(): Tensor;
+    eq(other: Operand): Tensor;
+    ne(other: Operand): Tensor;
+    gt(other: Operand): Tensor;
+    ge(other: Operand): Tensor;
+    lt(other: Operand): Tensor;
+    le(other: Operand): Tensor;
+    /** This tensor as `dtype` (itself when it already is). */
+    to(dtype: DType): Tensor;
+    /** As float32. */
+    float(): Tensor;
+    /** As int32 (toward zero). */
+    int(): Tensor;
     /** Copies src's values into this tensor (not tracked by autograd: use under noGrad for parameters). */
     copy_(src: Tensor): this;
     /** Sets every element to value (not tracked by autograd). */
@@ -123,6 +136,15 @@ const methods: { [name: string]: (this: Tensor, ...args: never[]) => unknown } =
   softmax(axis?: number) { return ops.softmax(this, axis); },
   logSoftmax(axis?: number) { return ops.logSoftmax(this, axis); },
   clone() { return ops.clone(this); },
+  eq(o: Operand) { return ops.eq(this, o); },
+  ne(o: Operand) { return ops.ne(this, o); },
+  gt(o: Operand) { return ops.gt(this, o); },
+  ge(o: Operand) { return ops.ge(this, o); },
+  lt(o: Operand) { return ops.lt(this, o); },
+  le(o: Operand) { return ops.le(this, o); },
+  to(dtype: DType) { return ops.toDType(this, dtype); },
+  float() { return ops.toDType(this, 'float32'); },
+  int() { return ops.toDType(this, 'int32'); },
   copy_(src: Tensor) { return copyInto(this, src); },
   fill_(value: number) { return fillInPlace(this, value); },
   zero_() { return fillInPlace(this, 0); },

@@ -16,8 +16,8 @@
 
 type PooledArray = Float32Array | Int32Array | Uint8Array;
 
-/** Buffers shorter than this are not worth pooling (V8 allocates them quickly). */
-const MIN_POOLED_LENGTH = 16;
+/** Every length is pooled, down to one element (a loss, a gradient seed). */
+const MIN_POOLED_LENGTH = 1;
 
 export interface PoolStats {
   /** Bytes held by the pool, ready for reuse. */
@@ -26,9 +26,9 @@ export interface PoolStats {
   pooledBuffers: number;
   /** Requests served from the pool. */
   hits: number;
-  /** Requests that needed fresh memory (or were too small to pool). */
+  /** Requests that needed fresh memory. */
   misses: number;
-  /** Bytes of fresh memory handed out on misses (poolable sizes only). */
+  /** Bytes of fresh memory handed out on misses. */
   freshBytes: number;
   /** Most bytes the pool holds; buffers beyond it are left to the garbage collector. */
   limitBytes: number;
@@ -136,3 +136,4 @@ export function emptyCache(): void {
 export function setPoolLimit(bytes: number): void {
   pool.setLimit(bytes);
 }
+

@@ -186,6 +186,11 @@ export class Tensor {
     return toNested(this._typed(), this.shape);
   }
 
+  /** JSON.stringify(t) gives the nested arrays. */
+  toJSON(): NestedArray {
+    return this.toArray();
+  }
+
   toString(): string {
     const suffixes: string[] = [];
     if (this.dtype !== 'float32') suffixes.push(`dtype=${this.dtype}`);

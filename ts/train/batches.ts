@@ -49,7 +49,7 @@ function isShaped(v: unknown): v is ShapedData {
 }
 
 /** A tensor for a tensor or a shaped array (sharing its memory, no copy). */
-function toTensor(v: TensorOrArray, where: string, name: string): Tensor {
+export function toTensor(v: TensorOrArray, where: string, name: string): Tensor {
   if (v instanceof Tensor) return v;
   if (isShaped(v)) return asTensor(v.data, v.shape);
   throw new TypeError(`${where}: ${name} must be a Tensor or { data: Float32Array | Int32Array, shape }`);

@@ -2,6 +2,9 @@
 import type { LRScheduler, ReduceLROnPlateau } from '../optim/lr_scheduler';
 import type { Callback } from './callback';
 
+export { earlyStopping, EarlyStopping } from './callbacks/early-stopping';
+export type { EarlyStoppingOptions } from './callbacks/early-stopping';
+
 export interface LearningRateSchedulerOptions {
   /** For ReduceLROnPlateau: the log it watches (default 'val_loss', or 'loss' when there is no validation). */
   monitor?: string;

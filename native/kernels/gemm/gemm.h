@@ -3,6 +3,11 @@
 // op(A) is A (m×k, leading dimension lda) or, with trans_a, Aᵀ where A is k×m.
 // op(B) is B (k×n, ldb) or, with trans_b, Bᵀ where B is n×k.
 // beta == 0 never reads C (it may hold NaN). m, n or k may be 0.
+//
+// Scratch comes from ctx.workspace under per-thread keys, so calls sharing a
+// workspace must not run at the same time from different threads (a kernel
+// that wants many small products at once uses gemm_f32_batched, which runs
+// them side by side safely).
 #pragma once
 
 #include <cstddef>

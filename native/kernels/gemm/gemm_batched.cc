@@ -19,7 +19,7 @@ void gemm_f32_batched(const Context& ctx, bool trans_a, bool trans_b, size_t m, 
                              m, n, k, alpha, beta, c + i * stride_c, ldc};
   };
   const int threads = ctx.threads();
-  const int per_product = gemm::useful_threads(ctx, m, n, k);
+  const int per_product = gemm::useful_threads(problem(0), threads);
   // Side by side only when outputs cannot overlap and one product leaves threads idle.
   const bool disjoint = stride_c >= (m - 1) * ldc + n;
   if (batch == 1 || threads <= 1 || per_product >= threads || !disjoint || ctx.pool == nullptr) {

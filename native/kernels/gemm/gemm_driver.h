@@ -42,10 +42,11 @@ struct GemmThreads {
   int slot = 0;
 };
 
-// Threads worth using for an m×n×k product (at least 1, at most ctx.threads()).
-int useful_threads(const Context& ctx, size_t m, size_t n, size_t k);
+// Threads worth using for a product (at least 1, at most `available`).
+int useful_threads(const GemmProblem& problem, int available);
 
-// The whole product on `threads`: degenerate cases, path choice, scratch.
+// The whole product on up to threads.count threads: degenerate cases, path
+// choice, thread count, scratch.
 void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads threads);
 
 void packed_gemm(const GemmKernels& kernels, const GemmProblem& problem, const GemmBlocking& blocking,

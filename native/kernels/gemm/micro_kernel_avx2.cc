@@ -5,9 +5,10 @@
 // broadcasts and 12 FMAs, enough independent chains to keep both FMA ports
 // busy through their 4-cycle latency. The k loop is unrolled by 4 and
 // prefetches the A micro-panel a few steps ahead (B's micro-panel is reused
-// across the whole ir loop and stays in L1). The finished tile goes through
-// a 384-byte buffer on the stack to the store, which scales it and, for edge
-// tiles (mr < 6 or nr < 16), writes only the valid part with lane masks.
+// across the whole ir loop and stays in L1). A full tile is scaled and
+// stored straight from the registers; an edge tile (mr < 6 or nr < 16) goes
+// through a 384-byte buffer on the stack and only its valid part is written,
+// with lane masks.
 #include <immintrin.h>
 
 #include "gemm/avx2_kernels.h"
@@ -23,34 +24,27 @@ namespace dendrite::gemm {
 
 namespace {
 
-// Stores one row of the tile: all 16 columns, or the first nr with masks.
-inline void store_row(const float* acc, float* c, __m256 alpha, float beta, bool full,
-                      __m256i mask0, __m256i mask1) {
+// Stores the first nr columns of one row of an edge tile (lane masks).
+inline void store_row(const float* acc, float* c, __m256 alpha, float beta, __m256i mask0, __m256i mask1) {
   __m256 v0 = _mm256_mul_ps(alpha, _mm256_load_ps(acc));
   __m256 v1 = _mm256_mul_ps(alpha, _mm256_load_ps(acc + 8));
-  if (full) {
-    if (beta != 0.0f) {
-      __m256 b = _mm256_set1_ps(beta);
-      v0 = _mm256_fmadd_ps(b, _mm256_loadu_ps(c), v0);
-      v1 = _mm256_fmadd_ps(b, _mm256_loadu_ps(c + 8), v1);
-    }
-    _mm256_storeu_ps(c, v0);
-    _mm256_storeu_ps(c + 8, v1);
-  } else {
-    if (beta != 0.0f) {
-      __m256 b = _mm256_set1_ps(beta);
-      v0 = _mm256_fmadd_ps(b, _mm256_maskload_ps(c, mask0), v0);
-      v1 = _mm256_fmadd_ps(b, _mm256_maskload_ps(c + 8, mask1), v1);
-    }
-    _mm256_maskstore_ps(c, mask0, v0);
-    _mm256_maskstore_ps(c + 8, mask1, v1);
+  if (beta != 0.0f) {
+    __m256 b = _mm256_set1_ps(beta);
+    v0 = _mm256_fmadd_ps(b, _mm256_maskload_ps(c, mask0), v0);
+    v1 = _mm256_fmadd_ps(b, _mm256_maskload_ps(c + 8, mask1), v1);
   }
+  _mm256_maskstore_ps(c, mask0, v0);
+  _mm256_maskstore_ps(c + 8, mask1, v1);
 }
 
-// The k loop on its own: with only three pointers live, all sixteen ymm
-// registers are free for the tile and its operands (alpha, beta and the C
-// pointers kept alive across the loop made the compiler spill accumulators).
-DENDRITE_GEMM_NOINLINE void accumulate(size_t kc, const float* a, const float* b, float* tile) {
+// The k loop on its own function, so that only integer registers carry the
+// other arguments through it and all sixteen ymm registers are free for the
+// tile and its operands (alpha and beta arrive in ymm registers; kept alive
+// across the loop they made the compiler spill accumulators). With `scale`
+// ({alpha, beta}) the finished 6×16 tile is stored to `out` (C, row stride
+// ld) as alpha·tile + beta·C; without, the raw tile is stored to `out`.
+DENDRITE_GEMM_NOINLINE void accumulate(size_t kc, const float* a, const float* b, float* out,
+                                       size_t ld, const float* scale) {
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
   __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
   __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
@@ -99,41 +93,54 @@ DENDRITE_GEMM_NOINLINE void accumulate(size_t kc, const float* a, const float* b
   }
 #undef DENDRITE_GEMM_STEP
 
-  _mm256_store_ps(tile + 0, c00);
-  _mm256_store_ps(tile + 8, c01);
-  _mm256_store_ps(tile + 16, c10);
-  _mm256_store_ps(tile + 24, c11);
-  _mm256_store_ps(tile + 32, c20);
-  _mm256_store_ps(tile + 40, c21);
-  _mm256_store_ps(tile + 48, c30);
-  _mm256_store_ps(tile + 56, c31);
-  _mm256_store_ps(tile + 64, c40);
-  _mm256_store_ps(tile + 72, c41);
-  _mm256_store_ps(tile + 80, c50);
-  _mm256_store_ps(tile + 88, c51);
+  const __m256 rows[6][2] = {{c00, c01}, {c10, c11}, {c20, c21}, {c30, c31}, {c40, c41}, {c50, c51}};
+  if (scale == nullptr) {
+    for (size_t i = 0; i < 6; ++i) {
+      _mm256_store_ps(out + i * ld, rows[i][0]);
+      _mm256_store_ps(out + i * ld + 8, rows[i][1]);
+    }
+    return;
+  }
+  const __m256 alpha = _mm256_broadcast_ss(scale);
+  const float beta = scale[1];
+  for (size_t i = 0; i < 6; ++i) {
+    float* row = out + i * ld;
+    __m256 v0 = _mm256_mul_ps(alpha, rows[i][0]);
+    __m256 v1 = _mm256_mul_ps(alpha, rows[i][1]);
+    if (beta != 0.0f) {
+      const __m256 beta_v = _mm256_broadcast_ss(scale + 1);
+      v0 = _mm256_fmadd_ps(beta_v, _mm256_loadu_ps(row), v0);
+      v1 = _mm256_fmadd_ps(beta_v, _mm256_loadu_ps(row + 8), v1);
+    }
+    _mm256_storeu_ps(row, v0);
+    _mm256_storeu_ps(row + 8, v1);
+  }
 }
 
 }  // namespace
 
 void micro_kernel_avx2(size_t kc, const float* a, const float* b, float* c, size_t ldc, float alpha,
                        float beta, size_t mr, size_t nr, const float* a_next, const float* b_next) {
-  // Bring this tile of C towards L1 while the products are computed.
+  // Bring this tile of C, and the starts of the next micro-panels, towards
+  // L1 while the products are computed.
   for (size_t i = 0; i < mr; ++i) {
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + i * ldc + 15), _MM_HINT_T0);
   }
-  alignas(32) float tile[kMR * kNR];
-  accumulate(kc, a, b, tile);
-
-  // The next micro-panels start loading while this tile is written.
   _mm_prefetch(reinterpret_cast<const char*>(a_next), _MM_HINT_T0);
   _mm_prefetch(reinterpret_cast<const char*>(b_next), _MM_HINT_T0);
-
+  if (mr == kMR && nr == kNR) {
+    const float scale[2] = {alpha, beta};
+    accumulate(kc, a, b, c, ldc, scale);
+    return;
+  }
+  // Edge tile: through a buffer, then only its valid part, with lane masks.
+  alignas(32) float tile[kMR * kNR];
+  accumulate(kc, a, b, tile, kNR, nullptr);
   const __m256 alpha_v = _mm256_set1_ps(alpha);
-  const bool full = nr == 16;
   const __m256i mask0 = avx2::first_lanes(nr);
   const __m256i mask1 = avx2::first_lanes(nr > 8 ? nr - 8 : 0);
-  for (size_t i = 0; i < mr; ++i) store_row(tile + i * kNR, c + i * ldc, alpha_v, beta, full, mask0, mask1);
+  for (size_t i = 0; i < mr; ++i) store_row(tile + i * kNR, c + i * ldc, alpha_v, beta, mask0, mask1);
 }
 
 }  // namespace dendrite::gemm

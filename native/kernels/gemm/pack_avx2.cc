@@ -31,29 +31,50 @@ void pack_a_panel_rows(const float* a, size_t lda, size_t mr, size_t kc, float* 
   }
 }
 
-// One micro-panel of A stored transposed (column-major op(A)): each k step
-// is mr contiguous floats.
-void pack_a_panel_cols(const float* a, size_t lda, size_t mr, size_t kc, float* out) {
-  const __m256i mask = avx2::first_lanes(mr);
-  for (size_t p = 0; p < kc; ++p) _mm256_storeu_ps(out + p * kMR, _mm256_maskload_ps(a + p * lda, mask));
+// A stored transposed (column-major op(A)): row p of memory holds element
+// p of every micro-panel. Sweeping whole rows reads memory contiguously (the
+// prefetchers follow), where panel by panel would jump lda floats per step.
+void pack_a_transposed(const float* a, size_t lda, size_t rows, size_t kc, float* packed) {
+  const size_t full = rows / kMR, tail = rows % kMR;
+  const __m256i six = avx2::first_lanes(kMR), rest = avx2::first_lanes(tail);
+  for (size_t p = 0; p < kc; ++p) {
+    const float* src = a + p * lda;
+    // Whole 8-float stores spill two floats into the slot of step p + 1 (written
+    // later); the last step's would land in the next panel's first slot,
+    // already written, so it stores six lanes only.
+    const bool last = p + 1 == kc;
+    for (size_t r = 0; r < full; ++r) {
+      float* out = packed + r * kMR * kc + p * kMR;
+      __m256 v = _mm256_maskload_ps(src + r * kMR, six);
+      if (last) {
+        _mm256_maskstore_ps(out, six, v);
+      } else {
+        _mm256_storeu_ps(out, v);
+      }
+    }
+    if (tail != 0) {
+      // The last panel: past its end is the buffer's slack.
+      _mm256_storeu_ps(packed + full * kMR * kc + p * kMR, _mm256_maskload_ps(src + full * kMR, rest));
+    }
+  }
 }
 
-// One NR-column micro-panel of B stored row-major: each k step is nr contiguous floats.
-void pack_b_panel_rows(const float* b, size_t ldb, size_t nr, size_t kc, float* out) {
-  if (nr == kNR) {
-    for (size_t p = 0; p < kc; ++p) {
-      const float* src = b + p * ldb;
-      _mm256_store_ps(out + p * kNR, _mm256_loadu_ps(src));
-      _mm256_store_ps(out + p * kNR + 8, _mm256_loadu_ps(src + 8));
-    }
-    return;
-  }
-  const __m256i mask0 = avx2::first_lanes(nr);
-  const __m256i mask1 = avx2::first_lanes(nr > 8 ? nr - 8 : 0);
+// B stored row-major: row p of memory holds row p of every micro-panel.
+// Whole rows are swept for the same reason as in pack_a_transposed.
+void pack_b_rows(const float* b, size_t ldb, size_t cols, size_t kc, float* packed) {
+  const size_t full = cols / kNR, tail = cols % kNR;
+  const __m256i mask0 = avx2::first_lanes(tail), mask1 = avx2::first_lanes(tail > 8 ? tail - 8 : 0);
   for (size_t p = 0; p < kc; ++p) {
     const float* src = b + p * ldb;
-    _mm256_store_ps(out + p * kNR, _mm256_maskload_ps(src, mask0));
-    _mm256_store_ps(out + p * kNR + 8, _mm256_maskload_ps(src + 8, mask1));
+    float* out = packed + p * kNR;
+    for (size_t q = 0; q < full; ++q, src += kNR, out += kNR * kc) {
+      _mm256_store_ps(out, _mm256_loadu_ps(src));
+      _mm256_store_ps(out + 8, _mm256_loadu_ps(src + 8));
+    }
+    if (tail != 0) {
+      _mm256_store_ps(out, _mm256_maskload_ps(src, mask0));
+      _mm256_store_ps(out + 8, _mm256_maskload_ps(src + 8, mask1));
+    }
   }
 }
 
@@ -82,26 +103,22 @@ void pack_b_panel_cols(const float* b, size_t ldb, size_t nr, size_t kc, float* 
 }  // namespace
 
 void pack_a_avx2(Operand a, size_t rows, size_t kc, float* packed) {
+  if (a.trans) {
+    pack_a_transposed(a.data, a.ld, rows, kc, packed);
+    return;
+  }
   for (size_t i0 = 0; i0 < rows; i0 += kMR) {
-    size_t mr = std::min(kMR, rows - i0);
-    float* out = packed + i0 * kc;
-    if (a.trans) {
-      pack_a_panel_cols(a.data + i0, a.ld, mr, kc, out);
-    } else {
-      pack_a_panel_rows(a.data + i0 * a.ld, a.ld, mr, kc, out);
-    }
+    pack_a_panel_rows(a.data + i0 * a.ld, a.ld, std::min(kMR, rows - i0), kc, packed + i0 * kc);
   }
 }
 
 void pack_b_avx2(Operand b, size_t kc, size_t cols, float* packed) {
+  if (!b.trans) {
+    pack_b_rows(b.data, b.ld, cols, kc, packed);
+    return;
+  }
   for (size_t j0 = 0; j0 < cols; j0 += kNR) {
-    size_t nr = std::min(kNR, cols - j0);
-    float* out = packed + j0 * kc;
-    if (b.trans) {
-      pack_b_panel_cols(b.data + j0 * b.ld, b.ld, nr, kc, out);
-    } else {
-      pack_b_panel_rows(b.data + j0, b.ld, nr, kc, out);
-    }
+    pack_b_panel_cols(b.data + j0 * b.ld, b.ld, std::min(kNR, cols - j0), kc, packed + j0 * kc);
   }
 }
 

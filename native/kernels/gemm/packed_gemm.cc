@@ -2,8 +2,9 @@
 // kc×nc panel of B, shared by all threads) → ic over M (by mc; each thread
 // packs its own mc×kc block of A) → jr over the B micro-panels → ir over the
 // A micro-panels → micro-kernel. Threads split the ic loop, and the jr loop
-// as well when M has fewer blocks than there are threads; never pc, so each
-// element of C is summed in the same order whatever the thread count.
+// as well when M has too few blocks to give each thread two; never pc, so
+// each element of C is summed in the same order whatever the thread count
+// (results are bit-identical for any number of threads).
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -61,14 +62,20 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
   const size_t kc_max = std::min(blocking.kc, pr.k);
   const size_t nc_max = std::min(blocking.nc, round_up(pr.n, kNR));
 
-  // Blocks of M: as few as the mc limit allows, a multiple of the thread
-  // count when there are enough, each a whole number of micro-panels.
+  // Blocks of M: as few as the mc limit allows, each a whole number of
+  // micro-panels; with several threads, a multiple of the thread count and
+  // two per thread where blocks stay at least kMinRows tall, so a thread
+  // that the OS delays holds up less of the work.
+  constexpr size_t kMinRows = 8 * kMR;
   size_t m_blocks = ceil_div(pr.m, blocking.mc);
-  if (m_blocks >= nthreads) m_blocks = round_up(m_blocks, nthreads);
+  if (nthreads > 1) {
+    size_t want = std::min(2 * nthreads, std::max<size_t>(1, pr.m / kMinRows));
+    m_blocks = round_up(std::max(m_blocks, want), nthreads);
+  }
   const size_t mc = std::min(round_up(ceil_div(pr.m, m_blocks), kMR), round_up(pr.m, kMR));
   m_blocks = ceil_div(pr.m, mc);
-  // With fewer M blocks than threads, the jr loop is split too.
-  const size_t n_splits = m_blocks >= nthreads ? 1 : ceil_div(nthreads, m_blocks);
+  // With fewer M blocks than twice the threads, the jr loop is split too.
+  const size_t n_splits = nthreads == 1 || m_blocks >= 2 * nthreads ? 1 : ceil_div(2 * nthreads, m_blocks);
 
   float* b_pack =
       workspace.get_as<float>(Workspace::key(kWsGemmPackB, threads.slot), kc_max * nc_max + kPackSlack);
@@ -78,7 +85,11 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
     size_t block = SIZE_MAX;
   };
   const size_t pool_threads = threads.pool ? static_cast<size_t>(threads.pool->size()) : 1;
-  std::vector<ThreadState> state(std::max(pool_threads, static_cast<size_t>(threads.slot) + 1));
+  const size_t states = std::max(pool_threads, static_cast<size_t>(threads.slot) + 1);
+  // On the stack for usual thread counts: small products should not pay for an allocation.
+  ThreadState local_states[16];
+  std::vector<ThreadState> heap_states(states > 16 ? states : 0);
+  ThreadState* state = states > 16 ? heap_states.data() : local_states;
 
   for (size_t jc = 0; jc < pr.n; jc += nc_max) {
     const size_t nc = std::min(nc_max, pr.n - jc);
@@ -89,7 +100,7 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
 
       // Pack the kc×nc panel of B, the micro-panels split among the threads.
       const Operand b = offset(pr.b, pc, jc);
-      const size_t pack_tasks = std::min(nthreads, panels);
+      const size_t pack_tasks = std::min(nthreads == 1 ? 1 : 2 * nthreads, panels);
       run_tasks(threads, pack_tasks, [&](size_t t, int) {
         size_t q0 = panels * t / pack_tasks, q1 = panels * (t + 1) / pack_tasks;
         if (q0 == q1) return;
@@ -97,7 +108,7 @@ void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBl
         kernels.pack_b(offset(b, 0, q0 * kNR), kc, cols, b_pack + q0 * kNR * kc);
       });
 
-      for (auto& s : state) s.block = SIZE_MAX;
+      for (size_t t = 0; t < states; ++t) state[t].block = SIZE_MAX;
       const Operand a = offset(pr.a, 0, pc);
       run_tasks(threads, m_blocks * n_splits, [&](size_t t, int thread) {
         const size_t block = t / n_splits, split = t % n_splits;

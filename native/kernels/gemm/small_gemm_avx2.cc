@@ -1,10 +1,7 @@
 // AVX2 GEMM for small m (a few rows of C, e.g. batch-1 inference), reading
-// the operands in place: packing would cost as much as the product itself.
+// the operands in place: packing B would cost about as much as the product.
 //
-// op(B) stored row-major: C is tiled into R rows × 8V columns, accumulated
-// in R·V registers over the whole k (R·V ≥ 8 keeps both FMA ports busy
-// through their latency). Column strips are the outer loop, so one strip of
-// B stays in cache for every row block.
+// op(B) stored row-major: rows of B stream through C (see small_gemm_b_rows).
 // op(B) stored transposed: each C element is a dot product of two contiguous
 // rows, computed 8 k-values at a time for R rows × J columns at once.
 #include <immintrin.h>
@@ -19,102 +16,86 @@ namespace dendrite::gemm {
 
 namespace {
 
-// How many rows of B ahead the row-major kernels prefetch.
-constexpr size_t kPrefetchRows = 8;
-
-inline __m256 load_lanes(const float* p, bool masked, __m256i mask) {
-  return masked ? _mm256_maskload_ps(p, mask) : _mm256_loadu_ps(p);
-}
-
-inline void store_lanes(float* c, __m256 v, float beta, bool masked, __m256i mask) {
-  if (beta != 0.0f) v = _mm256_fmadd_ps(_mm256_set1_ps(beta), load_lanes(c, masked, mask), v);
-  if (masked) {
-    _mm256_maskstore_ps(c, mask, v);
-  } else {
-    _mm256_storeu_ps(c, v);
-  }
-}
-
-// C[0:R, 0:cols] for cols ≤ 8V, op(B) row-major. `Masked` when cols < 8V.
-template <int R, int V, bool Masked>
-void tile_rows(Operand a, const float* b, size_t ldb, size_t cols, size_t k, float alpha, float beta,
-               float* c, size_t ldc) {
-  __m256i mask[V];
-  for (int v = 0; v < V; ++v) {
-    size_t left = cols > size_t(8 * v) ? cols - 8 * v : 0;
-    mask[v] = avx2::first_lanes(left);
-  }
-  __m256 acc[R][V];
+// C[0:R, 0:n] += Σ_q as[r·G + q] · B[q][0:n] for the G consecutive rows of B
+// at b: R·G broadcast coefficients, G vectors of B and one of C in registers
+// (R·G + G + 1 ≤ 16 for the shapes used); each C vector is read and written
+// once per G rows of B.
+template <int R, int G>
+void add_rows_times_b(const float* as, const float* b, size_t ldb, size_t n, float* c, size_t ldc) {
+  __m256 av[R][G];
   for (int r = 0; r < R; ++r)
-    for (int v = 0; v < V; ++v) acc[r][v] = _mm256_setzero_ps();
-  // Element (r, p) of op(A) is at a_ptr[r·a_row + p·a_step].
-  const size_t a_row = a.trans ? 1 : a.ld;
-  const size_t a_step = a.trans ? a.ld : 1;
-  const float* ap = a.data;
-  for (size_t p = 0; p < k; ++p, ap += a_step, b += ldb) {
-    // Rows of B lie ldb apart, too far for the hardware prefetchers to
-    // follow: fetch the strip a few rows ahead (past the end is harmless).
-    for (int v = 0; v < V; v += 2) {
-      _mm_prefetch(reinterpret_cast<const char*>(b + kPrefetchRows * ldb + 8 * v), _MM_HINT_T0);
-    }
-    __m256 bv[V];
-    for (int v = 0; v < V; ++v) bv[v] = load_lanes(b + 8 * v, Masked, mask[v]);
+    for (int q = 0; q < G; ++q) av[r][q] = _mm256_set1_ps(as[r * G + q]);
+  size_t j = 0;
+  for (; j + 8 <= n; j += 8) {
+    __m256 bv[G];
+    for (int q = 0; q < G; ++q) bv[q] = _mm256_loadu_ps(b + q * ldb + j);
     for (int r = 0; r < R; ++r) {
-      __m256 av = _mm256_broadcast_ss(ap + r * a_row);
-      for (int v = 0; v < V; ++v) acc[r][v] = _mm256_fmadd_ps(av, bv[v], acc[r][v]);
+      __m256 acc = _mm256_loadu_ps(c + r * ldc + j);
+      for (int q = 0; q < G; ++q) acc = _mm256_fmadd_ps(av[r][q], bv[q], acc);
+      _mm256_storeu_ps(c + r * ldc + j, acc);
     }
   }
-  const __m256 alpha_v = _mm256_set1_ps(alpha);
-  for (int r = 0; r < R; ++r) {
-    for (int v = 0; v < V; ++v) {
-      if (Masked && cols <= size_t(8 * v)) break;
-      store_lanes(c + r * ldc + 8 * v, _mm256_mul_ps(alpha_v, acc[r][v]), beta, Masked, mask[v]);
+  if (j < n) {
+    const __m256i mask = avx2::first_lanes(n - j);
+    __m256 bv[G];
+    for (int q = 0; q < G; ++q) bv[q] = _mm256_maskload_ps(b + q * ldb + j, mask);
+    for (int r = 0; r < R; ++r) {
+      __m256 acc = _mm256_maskload_ps(c + r * ldc + j, mask);
+      for (int q = 0; q < G; ++q) acc = _mm256_fmadd_ps(av[r][q], bv[q], acc);
+      _mm256_maskstore_ps(c + r * ldc + j, mask, acc);
     }
   }
 }
 
-// Rows [0, R) of C for every column, strip by strip.
-template <int R, int V>
-void rows_times_b(Operand a, Operand b, size_t j0, size_t cols, size_t k, float alpha, float beta,
-                  float* c, size_t ldc) {
-  constexpr size_t kWidth = 8 * V;
-  const float* bj = b.data + j0;
-  if (cols == kWidth) {
-    tile_rows<R, V, false>(a, bj, b.ld, cols, k, alpha, beta, c + j0, ldc);
-  } else {
-    tile_rows<R, V, true>(a, bj, b.ld, cols, k, alpha, beta, c + j0, ldc);
+// C[0:R, j0:j0+cols] += alpha · op(A)[0:R, p0:p1] · B[p0:p1, j0:j0+cols], G rows of B at a time.
+template <int R, int G>
+void add_block(Operand a, Operand b, size_t p0, size_t p1, size_t j0, size_t cols, float alpha,
+               float* c, size_t ldc) {
+  auto a_at = [&](int r, size_t p) { return a.trans ? a.data[p * a.ld + r] : a.data[r * a.ld + p]; };
+  alignas(32) float as[R * G];
+  size_t p = p0;
+  for (; p + G <= p1; p += G) {
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < G; ++q) as[r * G + q] = alpha * a_at(r, p + q);
+    add_rows_times_b<R, G>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+  }
+  for (; p < p1; ++p) {
+    for (int r = 0; r < R; ++r) as[r] = alpha * a_at(r, p);
+    add_rows_times_b<R, 1>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
   }
 }
 
+// op(B) row-major: C is first scaled by beta, then rows of B stream through
+// it, each row read contiguously (the hardware prefetchers follow it) and
+// used for 4 rows of C at a time. Blocks of kCols columns × kRows rows of B
+// (1 MiB) stay in L2 while every row block of C passes over them.
 void small_gemm_b_rows(Operand a, Operand b, size_t m, size_t n, size_t k, float alpha, float beta,
                        float* c, size_t ldc) {
-  // Strips of 64 columns: as wide as the widest tile (1 row × 8 vectors), and
-  // a strip of B small enough to stay in cache across the row blocks.
-  constexpr size_t kStrip = 64;
-  for (size_t j0 = 0; j0 < n; j0 += kStrip) {
-    size_t strip = std::min(kStrip, n - j0);
-    size_t i = 0;
-    for (; i + 6 <= m; i += 6) {
-      Operand ai = a;
-      ai.data = a.trans ? a.data + i : a.data + i * a.ld;
-      for (size_t j = 0; j < strip; j += 16) {
-        rows_times_b<6, 2>(ai, b, j0 + j, std::min<size_t>(16, strip - j), k, alpha, beta,
-                           c + i * ldc, ldc);
-      }
+  constexpr size_t kCols = 1024, kRows = 256;
+  for (size_t i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    if (beta == 0.0f) {
+      std::fill(row, row + n, 0.0f);
+    } else if (beta != 1.0f) {
+      for (size_t j = 0; j < n; ++j) row[j] *= beta;
     }
-    if (i == m) continue;
-    Operand ai = a;
-    ai.data = a.trans ? a.data + i : a.data + i * a.ld;
-    float* ci = c + i * ldc;
-    size_t rest = m - i;
-    for (size_t j = 0; j < strip;) {
-      size_t left = strip - j;
-      switch (rest) {
-        case 1: rows_times_b<1, 8>(ai, b, j0 + j, std::min<size_t>(64, left), k, alpha, beta, ci, ldc); j += 64; break;
-        case 2: rows_times_b<2, 4>(ai, b, j0 + j, std::min<size_t>(32, left), k, alpha, beta, ci, ldc); j += 32; break;
-        case 3: rows_times_b<3, 3>(ai, b, j0 + j, std::min<size_t>(24, left), k, alpha, beta, ci, ldc); j += 24; break;
-        case 4: rows_times_b<4, 2>(ai, b, j0 + j, std::min<size_t>(16, left), k, alpha, beta, ci, ldc); j += 16; break;
-        default: rows_times_b<5, 2>(ai, b, j0 + j, std::min<size_t>(16, left), k, alpha, beta, ci, ldc); j += 16; break;
+  }
+  auto rows_from = [&](size_t i) {
+    Operand x = a;
+    x.data = a.trans ? a.data + i : a.data + i * a.ld;
+    return x;
+  };
+  for (size_t j0 = 0; j0 < n; j0 += kCols) {
+    const size_t cols = std::min(kCols, n - j0);
+    for (size_t p0 = 0; p0 < k; p0 += kRows) {
+      const size_t p1 = std::min(k, p0 + kRows);
+      size_t i = 0;
+      for (; i + 4 <= m; i += 4) add_block<4, 3>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc);
+      switch (m - i) {
+        case 3: add_block<3, 4>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc); break;
+        case 2: add_block<2, 4>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc); break;
+        case 1: add_block<1, 8>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc); break;
+        default: break;
       }
     }
   }
@@ -164,11 +145,21 @@ void rows_dot_b(const float* a, size_t lda, Operand b, size_t n, size_t k, float
   for (; j < n; ++j) tile_dots<R, 1>(a, lda, b.data + j * b.ld, b.ld, k, alpha, beta, c + j, ldc);
 }
 
+// Every pair of rows of A meets a block of rows of B (about 512 KiB) while it
+// is in L2, so B is read from memory once however many rows C has.
 void small_gemm_b_cols(Operand a, Operand b, size_t m, size_t n, size_t k, float alpha, float beta,
                        float* c, size_t ldc) {
-  size_t i = 0;
-  for (; i + 2 <= m; i += 2) rows_dot_b<2>(a.data + i * a.ld, a.ld, b, n, k, alpha, beta, c + i * ldc, ldc);
-  if (i < m) rows_dot_b<1>(a.data + i * a.ld, a.ld, b, n, k, alpha, beta, c + i * ldc, ldc);
+  const size_t block = std::max<size_t>(8, (size_t{128} << 10) / std::max<size_t>(k, 1) / 8 * 8);
+  for (size_t j0 = 0; j0 < n; j0 += block) {
+    Operand bj = b;
+    bj.data = b.data + j0 * b.ld;
+    const size_t cols = std::min(block, n - j0);
+    size_t i = 0;
+    for (; i + 2 <= m; i += 2) {
+      rows_dot_b<2>(a.data + i * a.ld, a.ld, bj, cols, k, alpha, beta, c + i * ldc + j0, ldc);
+    }
+    if (i < m) rows_dot_b<1>(a.data + i * a.ld, a.ld, bj, cols, k, alpha, beta, c + i * ldc + j0, ldc);
+  }
 }
 
 }  // namespace

@@ -126,7 +126,7 @@ void max_column_group(const float* x, size_t len, size_t stride, size_t last_wid
     __m256i ai = _mm256_cvtps_epi32(at[v]);
     if (v == Vectors - 1 && last_width < 8) {
       simd::store_tail(out + 8 * v, last_width, best[v]);
-      _mm256_maskstore_epi32(index + 8 * v, simd::tail_mask(last_width), ai);
+      simd::store_tail(reinterpret_cast<float*>(index + 8 * v), last_width, _mm256_castsi256_ps(ai));
     } else {
       _mm256_storeu_ps(out + 8 * v, best[v]);
       _mm256_storeu_si256(reinterpret_cast<__m256i*>(index + 8 * v), ai);

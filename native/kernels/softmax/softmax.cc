@@ -15,46 +15,51 @@ const SoftmaxKernels& kernels(const Context& ctx) {
   return softmax_kernels_scalar();
 }
 
-// Rows per thread so each gets at least ~8K elements (the rows evaluate exp,
-// so smaller splits than the memory-bound kernels already pay).
-size_t min_rows(size_t cols) { return cols >= 8192 ? 1 : 8192 / (cols ? cols : 1); }
+// Rows per thread so each gets at least ~32K elements (~30 µs of work):
+// waking a second thread costs tens of µs when the machine is busy.
+size_t min_rows(size_t cols) { return cols >= 32768 ? 1 : 32768 / (cols ? cols : 1); }
 
-template <class RowFn>
-void for_each_row(const Context& ctx, size_t rows, size_t cols, RowFn fn) {
+// Calls fn(first_row, row_count) over chunks of rows spread across threads.
+template <class RangeFn>
+void for_row_ranges(const Context& ctx, size_t rows, size_t cols, RangeFn fn) {
   if (cols == 0) return;
-  parallel_for(ctx, rows, min_rows(cols), [&](size_t r0, size_t r1, int) {
-    for (size_t r = r0; r < r1; ++r) fn(r, r * cols);
-  });
+  parallel_for(ctx, rows, min_rows(cols), [&](size_t r0, size_t r1, int) { fn(r0, r1 - r0); });
 }
 
 }  // namespace
 
 void softmax_forward(const Context& ctx, const float* x, size_t rows, size_t cols, float* out) {
-  auto row = kernels(ctx).softmax_row;
-  for_each_row(ctx, rows, cols, [&](size_t, size_t at) { row(x + at, cols, out + at); });
+  auto kernel = kernels(ctx).softmax_rows;
+  for_row_ranges(ctx, rows, cols, [&](size_t r, size_t count) { kernel(x + r * cols, count, cols, out + r * cols); });
 }
 
 void log_softmax_forward(const Context& ctx, const float* x, size_t rows, size_t cols, float* out) {
-  auto row = kernels(ctx).log_softmax_row;
-  for_each_row(ctx, rows, cols, [&](size_t, size_t at) { row(x + at, cols, out + at); });
+  auto kernel = kernels(ctx).log_softmax_rows;
+  for_row_ranges(ctx, rows, cols, [&](size_t r, size_t count) { kernel(x + r * cols, count, cols, out + r * cols); });
 }
 
 void softmax_backward(const Context& ctx, const float* y, const float* gy, size_t rows, size_t cols, float* gx) {
-  auto row = kernels(ctx).softmax_backward_row;
-  for_each_row(ctx, rows, cols, [&](size_t, size_t at) { row(y + at, gy + at, cols, gx + at); });
+  auto kernel = kernels(ctx).softmax_backward_rows;
+  for_row_ranges(ctx, rows, cols, [&](size_t r, size_t count) {
+    kernel(y + r * cols, gy + r * cols, count, cols, gx + r * cols);
+  });
 }
 
 void log_softmax_backward(const Context& ctx, const float* y, const float* gy, size_t rows, size_t cols,
                           float* gx) {
-  auto row = kernels(ctx).log_softmax_backward_row;
-  for_each_row(ctx, rows, cols, [&](size_t, size_t at) { row(y + at, gy + at, cols, gx + at); });
+  auto kernel = kernels(ctx).log_softmax_backward_rows;
+  for_row_ranges(ctx, rows, cols, [&](size_t r, size_t count) {
+    kernel(y + r * cols, gy + r * cols, count, cols, gx + r * cols);
+  });
 }
 
 double softmax_cross_entropy(const Context& ctx, const float* logits, const int32_t* labels, size_t rows,
                              size_t cols, float* grad) {
-  auto row = kernels(ctx).cross_entropy_row;
+  auto kernel = kernels(ctx).cross_entropy_rows;
   std::vector<double> loss(rows, 0.0);
-  for_each_row(ctx, rows, cols, [&](size_t r, size_t at) { loss[r] = row(logits + at, cols, labels[r], grad + at); });
+  for_row_ranges(ctx, rows, cols, [&](size_t r, size_t count) {
+    kernel(logits + r * cols, labels + r, count, cols, grad + r * cols, loss.data() + r);
+  });
   double total = 0.0;
   for (double l : loss) total += l;
   return total;

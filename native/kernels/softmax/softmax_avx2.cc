@@ -1,5 +1,7 @@
 // AVX2 softmax row kernels: max pass, exp-store-and-sum pass, scale pass (the
 // XNNPACK scheme), with partial vectors at the row end through masked loads.
+// Rows of at most 16 elements (class scores) take a path that keeps the row
+// in two registers and never leaves them, since per-row overhead dominates there.
 #include <immintrin.h>
 
 #include <cmath>
@@ -124,11 +126,143 @@ double cross_entropy_row(const float* x, size_t n, int32_t label, float* grad) {
   return std::log(static_cast<double>(sum)) - (picked - m);
 }
 
+// ---- rows of at most kShortRow elements ----
+
+constexpr size_t kShortRow = 16;
+
+// A row of cols <= 16 elements as two registers; missing lanes read as `fill`
+// and are never stored.
+class ShortRow {
+ public:
+  explicit ShortRow(size_t cols) : lo_(cols < 8 ? cols : 8), hi_(cols > 8 ? cols - 8 : 0) {}
+  void load(const float* p, __m256 fill, __m256* lo, __m256* hi) const {
+    *lo = simd::load_upto8(p, lo_, fill);
+    *hi = simd::load_upto8(p + lo_, hi_, fill);
+  }
+  void store(float* p, __m256 lo, __m256 hi) const {
+    simd::store_upto8(p, lo_, lo);
+    simd::store_upto8(p + lo_, hi_, hi);
+  }
+
+ private:
+  size_t lo_, hi_;
+};
+
+// exp(x - max) of a short row, its max and its sum (both in every lane).
+struct ShortExp {
+  __m256 lo, hi, max, sum;
+};
+
+inline ShortExp short_exp(const ShortRow& row, const float* x) {
+  const __m256 neg_inf = _mm256_set1_ps(-INFINITY);
+  __m256 a, b;
+  row.load(x, neg_inf, &a, &b);
+  ShortExp e;
+  e.max = simd::all_lanes_max(_mm256_max_ps(a, b));
+  e.lo = vmath::exp(_mm256_sub_ps(a, e.max));
+  e.hi = vmath::exp(_mm256_sub_ps(b, e.max));
+  e.sum = simd::all_lanes_sum(_mm256_add_ps(e.lo, e.hi));
+  return e;
+}
+
+void short_softmax_rows(const float* x, size_t rows, size_t cols, float* out) {
+  const ShortRow row(cols);
+  for (size_t r = 0; r < rows; ++r, x += cols, out += cols) {
+    ShortExp e = short_exp(row, x);
+    __m256 inv = _mm256_div_ps(_mm256_set1_ps(1.0f), e.sum);
+    row.store(out, _mm256_mul_ps(e.lo, inv), _mm256_mul_ps(e.hi, inv));
+  }
+}
+
+void short_log_softmax_rows(const float* x, size_t rows, size_t cols, float* out) {
+  const ShortRow row(cols);
+  for (size_t r = 0; r < rows; ++r, x += cols, out += cols) {
+    __m256 a, b;
+    row.load(x, _mm256_setzero_ps(), &a, &b);
+    ShortExp e = short_exp(row, x);
+    __m256 log_sum = vmath::log(e.sum);
+    row.store(out, _mm256_sub_ps(_mm256_sub_ps(a, e.max), log_sum), _mm256_sub_ps(_mm256_sub_ps(b, e.max), log_sum));
+  }
+}
+
+void short_cross_entropy_rows(const float* x, const int32_t* labels, size_t rows, size_t cols, float* grad,
+                              double* loss) {
+  const ShortRow row(cols);
+  const __m256i lane_lo = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  const __m256i lane_hi = _mm256_add_epi32(lane_lo, _mm256_set1_epi32(8));
+  const __m256 one = _mm256_set1_ps(1.0f);
+  for (size_t r = 0; r < rows; ++r, x += cols, grad += cols) {
+    const double picked = x[labels[r]];  // read before grad (which may be x) is written
+    ShortExp e = short_exp(row, x);
+    __m256 inv = _mm256_div_ps(one, e.sum);
+    // Subtract the one-hot in registers: a scalar read-modify-write right
+    // after the masked store would stall on store forwarding.
+    const __m256i label = _mm256_set1_epi32(labels[r]);
+    __m256 hot_lo = _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(lane_lo, label)), one);
+    __m256 hot_hi = _mm256_and_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(lane_hi, label)), one);
+    row.store(grad, _mm256_fmsub_ps(e.lo, inv, hot_lo), _mm256_fmsub_ps(e.hi, inv, hot_hi));
+    double log_sum = _mm256_cvtss_f32(vmath::log(e.sum));
+    loss[r] = log_sum - (picked - _mm256_cvtss_f32(e.max));
+  }
+}
+
+void short_softmax_backward_rows(const float* y, const float* gy, size_t rows, size_t cols, float* gx) {
+  const ShortRow row(cols);
+  const __m256 zero = _mm256_setzero_ps();
+  for (size_t r = 0; r < rows; ++r, y += cols, gy += cols, gx += cols) {
+    __m256 ya, yb, ga, gb;
+    row.load(y, zero, &ya, &yb);
+    row.load(gy, zero, &ga, &gb);
+    __m256 dot = simd::all_lanes_sum(_mm256_fmadd_ps(ga, ya, _mm256_mul_ps(gb, yb)));
+    row.store(gx, _mm256_mul_ps(ya, _mm256_sub_ps(ga, dot)), _mm256_mul_ps(yb, _mm256_sub_ps(gb, dot)));
+  }
+}
+
+void short_log_softmax_backward_rows(const float* y, const float* gy, size_t rows, size_t cols, float* gx) {
+  const ShortRow row(cols);
+  const __m256 zero = _mm256_setzero_ps();
+  for (size_t r = 0; r < rows; ++r, y += cols, gy += cols, gx += cols) {
+    __m256 ya, yb, ga, gb;
+    row.load(y, zero, &ya, &yb);
+    row.load(gy, zero, &ga, &gb);
+    __m256 sum = simd::all_lanes_sum(_mm256_add_ps(ga, gb));
+    row.store(gx, _mm256_fnmadd_ps(vmath::exp(ya), sum, ga), _mm256_fnmadd_ps(vmath::exp(yb), sum, gb));
+  }
+}
+
+// ---- row ranges: short rows or the general per-row kernels ----
+
+void softmax_rows(const float* x, size_t rows, size_t cols, float* out) {
+  if (cols <= kShortRow) return short_softmax_rows(x, rows, cols, out);
+  for (size_t r = 0; r < rows; ++r) softmax_row(x + r * cols, cols, out + r * cols);
+}
+
+void log_softmax_rows(const float* x, size_t rows, size_t cols, float* out) {
+  if (cols <= kShortRow) return short_log_softmax_rows(x, rows, cols, out);
+  for (size_t r = 0; r < rows; ++r) log_softmax_row(x + r * cols, cols, out + r * cols);
+}
+
+void softmax_backward_rows(const float* y, const float* gy, size_t rows, size_t cols, float* gx) {
+  if (cols <= kShortRow) return short_softmax_backward_rows(y, gy, rows, cols, gx);
+  for (size_t r = 0; r < rows; ++r) softmax_backward_row(y + r * cols, gy + r * cols, cols, gx + r * cols);
+}
+
+void log_softmax_backward_rows(const float* y, const float* gy, size_t rows, size_t cols, float* gx) {
+  if (cols <= kShortRow) return short_log_softmax_backward_rows(y, gy, rows, cols, gx);
+  for (size_t r = 0; r < rows; ++r) log_softmax_backward_row(y + r * cols, gy + r * cols, cols, gx + r * cols);
+}
+
+void cross_entropy_rows(const float* x, const int32_t* labels, size_t rows, size_t cols, float* grad,
+                        double* loss) {
+  if (cols <= kShortRow) return short_cross_entropy_rows(x, labels, rows, cols, grad, loss);
+  for (size_t r = 0; r < rows; ++r) loss[r] = cross_entropy_row(x + r * cols, cols, labels[r], grad + r * cols);
+}
+
 }  // namespace
 
 const SoftmaxKernels& softmax_kernels_avx2() {
-  static const SoftmaxKernels k{softmax_row, log_softmax_row, softmax_backward_row, log_softmax_backward_row,
-                                cross_entropy_row};
+  static const SoftmaxKernels k{softmax_rows, log_softmax_rows, softmax_backward_rows, log_softmax_backward_rows,
+                                cross_entropy_rows};
   return k;
 }
 

@@ -1,5 +1,5 @@
-// Row kernels behind softmax.h, one table per ISA; softmax.cc spreads rows
-// over threads.
+// Row-range kernels behind softmax.h, one table per ISA; softmax.cc spreads
+// rows over threads.
 #pragma once
 
 #include <cstddef>
@@ -7,13 +7,15 @@
 
 namespace dendrite {
 
+// Each entry processes `rows` consecutive rows of `cols` elements (cols >= 1).
 struct SoftmaxKernels {
-  void (*softmax_row)(const float* x, size_t n, float* out);
-  void (*log_softmax_row)(const float* x, size_t n, float* out);
-  void (*softmax_backward_row)(const float* y, const float* gy, size_t n, float* gx);
-  void (*log_softmax_backward_row)(const float* y, const float* gy, size_t n, float* gx);
-  // Returns -log softmax(x)[label] and writes grad = softmax(x) - onehot(label).
-  double (*cross_entropy_row)(const float* x, size_t n, int32_t label, float* grad);
+  void (*softmax_rows)(const float* x, size_t rows, size_t cols, float* out);
+  void (*log_softmax_rows)(const float* x, size_t rows, size_t cols, float* out);
+  void (*softmax_backward_rows)(const float* y, const float* gy, size_t rows, size_t cols, float* gx);
+  void (*log_softmax_backward_rows)(const float* y, const float* gy, size_t rows, size_t cols, float* gx);
+  // loss[r] = -log softmax(x_r)[labels[r]]; grad = softmax(x) - onehot(labels).
+  void (*cross_entropy_rows)(const float* x, const int32_t* labels, size_t rows, size_t cols, float* grad,
+                             double* loss);
 };
 
 const SoftmaxKernels& softmax_kernels_scalar();

@@ -60,11 +60,27 @@ double cross_entropy_row(const float* x, size_t n, int32_t label, float* grad) {
   return std::log(static_cast<double>(sum)) - (picked - m);
 }
 
+template <void (*Row)(const float*, size_t, float*)>
+void forward_rows(const float* x, size_t rows, size_t cols, float* out) {
+  for (size_t r = 0; r < rows; ++r) Row(x + r * cols, cols, out + r * cols);
+}
+
+template <void (*Row)(const float*, const float*, size_t, float*)>
+void backward_rows(const float* y, const float* gy, size_t rows, size_t cols, float* gx) {
+  for (size_t r = 0; r < rows; ++r) Row(y + r * cols, gy + r * cols, cols, gx + r * cols);
+}
+
+void cross_entropy_rows(const float* x, const int32_t* labels, size_t rows, size_t cols, float* grad,
+                        double* loss) {
+  for (size_t r = 0; r < rows; ++r) loss[r] = cross_entropy_row(x + r * cols, cols, labels[r], grad + r * cols);
+}
+
 }  // namespace
 
 const SoftmaxKernels& softmax_kernels_scalar() {
-  static const SoftmaxKernels k{softmax_row, log_softmax_row, softmax_backward_row, log_softmax_backward_row,
-                                cross_entropy_row};
+  static const SoftmaxKernels k{forward_rows<softmax_row>, forward_rows<log_softmax_row>,
+                                backward_rows<softmax_backward_row>, backward_rows<log_softmax_backward_row>,
+                                cross_entropy_rows};
   return k;
 }
 

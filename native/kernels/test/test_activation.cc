@@ -156,7 +156,9 @@ TEST(saturating_activations_never_give_nan) {
       unary_backward(ctx, op, x.data(), y.data(), gy.data(), gx.data(), x.size(), 0.0f);
       for (size_t i = 0; i < x.size(); ++i) {
         CHECK(!std::isnan(y[i])) << backend << " op " << static_cast<int>(op) << " x " << x[i];
-        if (op != UnaryOp::Exp) CHECK(!std::isnan(gx[i])) << backend << " backward op " << static_cast<int>(op) << " x " << x[i];
+        if (op != UnaryOp::Exp) {
+          CHECK(!std::isnan(gx[i])) << backend << " backward op " << static_cast<int>(op) << " x " << x[i];
+        }
       }
     }
     std::vector<float> y(x.size());

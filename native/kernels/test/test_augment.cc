@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "augment/augment.h"
+#include "augment/normal_stream.h"
 #include "context.h"
 #include "test_harness.h"
 
@@ -197,4 +198,68 @@ TEST(augment_noise_offset_continues_the_stream_and_clamps) {
   std::vector<float> base(64, 0.5f);
   augment_gaussian_noise(ctx, base.data(), other.data(), 64, 1.0f, 10, 100, false, 0, 0);
   CHECK(other != whole) << "a different seed gives different noise";
+}
+
+TEST(augment_noise_scalar_and_avx2_agree_bit_for_bit) {
+  if (!cpu_supports(Isa::Avx2)) return;
+  // Offsets: even, odd, and where the pair counter's high word changes.
+  const uint64_t offsets[] = {0, 1, 17, (uint64_t{1} << 33) - 20, (uint64_t{1} << 33) - 21, (uint64_t{1} << 45) + 3};
+  const size_t counts[] = {0, 1, 2, 15, 16, 17, 33, 1000};
+  auto in = random_values(1000, 8);
+  for (uint64_t offset : offsets) {
+    for (size_t count : counts) {
+      for (bool clamp : {false, true}) {
+        std::vector<float> scalar_out(count), avx2_out(count);
+        Context ctx;
+        ctx.isa = Isa::Scalar;
+        augment_gaussian_noise(ctx, in.data(), scalar_out.data(), count, 0.7f, 12345, offset, clamp, -0.5f, 0.5f);
+        ctx.isa = Isa::Avx2;
+        augment_gaussian_noise(ctx, in.data(), avx2_out.data(), count, 0.7f, 12345, offset, clamp, -0.5f, 0.5f);
+        size_t bad = 0;
+        for (size_t i = 0; i < count; ++i) bad += scalar_out[i] != avx2_out[i];
+        CHECK(bad == 0) << bad << " differences, offset " << offset << " count " << count;
+      }
+    }
+  }
+}
+
+TEST(augment_normal_stream_math_is_accurate) {
+  using namespace dendrite::normal_stream;
+  double worst_log = 0, worst_trig = 0;
+  for (int i = 1; i <= 200000; ++i) {
+    float x = static_cast<float>(i) / 200000.0f * (i % 3 == 0 ? 1e-6f : 1.0f);
+    worst_log = std::fmax(worst_log, std::fabs(log_unit(x) - std::log(static_cast<double>(x))) / std::fmax(1.0, std::fabs(std::log(x))));
+    double a = (static_cast<double>(i) / 200000.0 - 0.5) * 1.5707963267948966;
+    float af = static_cast<float>(a);
+    worst_trig = std::fmax(worst_trig, std::fabs(sin_small(af) - std::sin(static_cast<double>(af))));
+    worst_trig = std::fmax(worst_trig, std::fabs(cos_small(af) - std::cos(static_cast<double>(af))));
+  }
+  CHECK(worst_log < 3e-7) << "log error " << worst_log;
+  CHECK(worst_trig < 2e-7) << "sin/cos error " << worst_trig;
+}
+
+TEST(augment_noise_distribution) {
+  // Histogram against the normal CDF, and no correlation between neighbours.
+  const size_t n = 400000;
+  std::vector<double> z(n);
+  for (size_t i = 0; i < n; ++i) z[i] = counter_normal(777, i);
+  const double edges[] = {-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3};
+  double worst = 0;
+  for (double e : edges) {
+    size_t below = 0;
+    for (double v : z) below += v < e;
+    double want = 0.5 * std::erfc(-e / std::sqrt(2.0));
+    worst = std::fmax(worst, std::fabs(static_cast<double>(below) / n - want));
+  }
+  CHECK(worst < 0.003) << "largest CDF deviation " << worst;
+  double lag1 = 0, lag2 = 0;
+  for (size_t i = 0; i + 2 < n; ++i) {
+    lag1 += z[i] * z[i + 1];
+    lag2 += z[i] * z[i + 2];
+  }
+  CHECK(std::fabs(lag1 / n) < 0.01) << "lag-1 correlation " << lag1 / n;
+  CHECK(std::fabs(lag2 / n) < 0.01) << "lag-2 correlation " << lag2 / n;
+  double biggest = 0;
+  for (double v : z) biggest = std::fmax(biggest, std::fabs(v));
+  CHECK(biggest < 6.7 && biggest > 4.0) << "largest |z| " << biggest;
 }

@@ -4,6 +4,7 @@ import { zeros } from '../../tensor/create';
 import { conv2d } from '../functional';
 import { Module, parameter } from '../module';
 import { BiasInitializer, Initializer, initLayer } from '../init';
+import { LayerRegularization, attachLayerPolicies } from '../../regularize/attach';
 
 export type Pair = number | [number, number];
 
@@ -15,7 +16,8 @@ export function pair(where: string, name: string, v: Pair, min: number): [number
   return p;
 }
 
-export interface Conv2dOptions {
+/** Also takes kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint (dd.regularize policies). */
+export interface Conv2dOptions extends LayerRegularization {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
@@ -51,6 +53,7 @@ export class Conv2d extends Module {
     this.weight = parameter(zeros([outChannels, inChannels, ...this.kernelSize]));
     this.bias = options.bias ?? true ? parameter(zeros([outChannels])) : null;
     initLayer(this.weight, this.bias, options.init, options.biasInit, 'Conv2d');
+    attachLayerPolicies('Conv2d', this.weight, this.bias, options);
   }
 
   forward(x: Tensor): Tensor {

@@ -4,10 +4,16 @@ import { zeros } from '../../tensor/create';
 import { embedding } from '../functional';
 import { Module, parameter } from '../module';
 import { Initializer, initWeight, normal_ } from '../init';
+import type { Constraint, Penalty } from '../../regularize/policy';
+import { attachLayerPolicies } from '../../regularize/attach';
 
 export interface EmbeddingOptions {
   /** Initialisation of the table (default N(0, 1), as PyTorch). */
   init?: Initializer;
+  /** Penalty on the table (dd.regularize.l1, l2, elasticNet). */
+  embeddingsRegularizer?: Penalty;
+  /** Constraint on the table's rows after each update (dd.regularize.maxNorm). */
+  embeddingsConstraint?: Constraint;
 }
 
 export class Embedding extends Module {
@@ -25,6 +31,7 @@ export class Embedding extends Module {
     this.weight = parameter(zeros([numEmbeddings, embeddingDim]));
     if (options.init === undefined || options.init === 'default') normal_(this.weight);
     else initWeight(this.weight, options.init, 'Embedding');
+    attachLayerPolicies('Embedding', this.weight, null, options, 'embeddings');
   }
 
   /** indices: int32 of shape S → float32 of shape [...S, embeddingDim]. */

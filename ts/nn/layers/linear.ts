@@ -4,8 +4,10 @@ import { zeros } from '../../tensor/create';
 import { linear } from '../functional';
 import { Module, parameter } from '../module';
 import { BiasInitializer, Initializer, initLayer } from '../init';
+import { LayerRegularization, attachLayerPolicies } from '../../regularize/attach';
 
-export interface LinearOptions {
+/** Also takes kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint (dd.regularize policies). */
+export interface LinearOptions extends LayerRegularization {
   /** Whether the layer adds a bias (default true). */
   bias?: boolean;
   /** Weight initialisation (default PyTorch's kaiming_uniform(a=√5)). */
@@ -33,6 +35,7 @@ export class Linear extends Module {
     this.weight = parameter(zeros([outFeatures, inFeatures]));
     this.bias = options.bias ?? true ? parameter(zeros([outFeatures])) : null;
     initLayer(this.weight, this.bias, options.init, options.biasInit, 'Linear');
+    attachLayerPolicies('Linear', this.weight, this.bias, options);
   }
 
   forward(x: Tensor): Tensor {

@@ -1,0 +1,187 @@
+/**
+ * Codecs for every layer of dd.nn. Options are written with the names the
+ * layers' constructors use; a parameterised layer reserves its parameter
+ * count before it is constructed (see ConfigReader.reserveParameters).
+ */
+import {
+  AvgPool2d, Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic, MaxPool2d,
+  ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+} from '../../nn/layers';
+import type { Module } from '../../nn/module';
+import type { ConfigReader } from './config-reader';
+import { LayerClass, LayerCodec, registerLayer } from './registry';
+
+/** A layer without options (activations, Identity). */
+function plain<M extends Module>(type: string, layerClass: LayerClass<M> & (new () => M)): LayerCodec<M> {
+  return {
+    type,
+    layerClass,
+    toConfig: () => ({}),
+    fromConfig: (r: ConfigReader) => {
+      r.finish();
+      return new layerClass();
+    },
+  };
+}
+
+function dropoutCodec<M extends Dropout | Dropout2d>(type: string, layerClass: new (p: number) => M): LayerCodec<M> {
+  return {
+    type,
+    layerClass,
+    toConfig: (m) => ({ p: m.p }),
+    fromConfig: (r) => {
+      const p = r.number('p', 0, 1);
+      r.finish();
+      return new layerClass(p);
+    },
+  };
+}
+
+function softmaxCodec<M extends Softmax | LogSoftmax>(type: string, layerClass: new (dim: number) => M): LayerCodec<M> {
+  return {
+    type,
+    layerClass,
+    toConfig: (m) => ({ dim: m.dim }),
+    fromConfig: (r) => {
+      const dim = r.integer('dim', -64, undefined, 63);
+      r.finish();
+      return new layerClass(dim);
+    },
+  };
+}
+
+const sequential: LayerCodec<Sequential> = {
+  type: 'Sequential',
+  layerClass: Sequential,
+  toConfig: (m, describe) => ({ layers: [...m].map((layer) => describe(layer)) }),
+  fromConfig: (r) => {
+    const layers = r.layers('layers');
+    r.finish();
+    return new Sequential(...layers);
+  },
+};
+
+const linear: LayerCodec<Linear> = {
+  type: 'Linear',
+  layerClass: Linear,
+  toConfig: (m) => ({ inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null }),
+  fromConfig: (r) => {
+    const inFeatures = r.integer('inFeatures', 1);
+    const outFeatures = r.integer('outFeatures', 1);
+    const bias = r.boolean('bias', true);
+    r.finish();
+    r.reserveParameters(inFeatures * outFeatures + (bias ? outFeatures : 0));
+    return new Linear(inFeatures, outFeatures, { bias });
+  },
+};
+
+const conv2d: LayerCodec<Conv2d> = {
+  type: 'Conv2d',
+  layerClass: Conv2d,
+  toConfig: (m) => ({
+    inChannels: m.inChannels,
+    outChannels: m.outChannels,
+    kernelSize: [...m.kernelSize],
+    stride: [...m.stride],
+    padding: [...m.padding],
+    dilation: [...m.dilation],
+    bias: m.bias !== null,
+  }),
+  fromConfig: (r) => {
+    const inChannels = r.integer('inChannels', 1);
+    const outChannels = r.integer('outChannels', 1);
+    const kernelSize = r.pair('kernelSize', 1);
+    const stride = r.pair('stride', 1);
+    const padding = r.pair('padding', 0);
+    const dilation = r.pair('dilation', 1);
+    const bias = r.boolean('bias', true);
+    r.finish();
+    r.reserveParameters(outChannels * inChannels * kernelSize[0] * kernelSize[1] + (bias ? outChannels : 0));
+    return new Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, bias });
+  },
+};
+
+const maxPool2d: LayerCodec<MaxPool2d> = {
+  type: 'MaxPool2d',
+  layerClass: MaxPool2d,
+  toConfig: (m) => ({ kernelSize: [...m.kernelSize], stride: [...m.stride], padding: [...m.padding] }),
+  fromConfig: (r) => {
+    const kernelSize = r.pair('kernelSize', 1);
+    const stride = r.pair('stride', 1);
+    const padding = r.pair('padding', 0);
+    r.finish();
+    return new MaxPool2d(kernelSize, stride, padding);
+  },
+};
+
+const avgPool2d: LayerCodec<AvgPool2d> = {
+  type: 'AvgPool2d',
+  layerClass: AvgPool2d,
+  toConfig: (m) => ({ kernelSize: [...m.kernelSize], stride: [...m.stride], padding: [...m.padding], countIncludePad: m.countIncludePad }),
+  fromConfig: (r) => {
+    const kernelSize = r.pair('kernelSize', 1);
+    const stride = r.pair('stride', 1);
+    const padding = r.pair('padding', 0);
+    const countIncludePad = r.boolean('countIncludePad', true);
+    r.finish();
+    return new AvgPool2d(kernelSize, stride, padding, { countIncludePad });
+  },
+};
+
+const flatten: LayerCodec<Flatten> = {
+  type: 'Flatten',
+  layerClass: Flatten,
+  toConfig: (m) => ({ startDim: m.startDim, endDim: m.endDim }),
+  fromConfig: (r) => {
+    const startDim = r.integer('startDim', -64, 1, 63);
+    const endDim = r.integer('endDim', -64, -1, 63);
+    r.finish();
+    return new Flatten(startDim, endDim);
+  },
+};
+
+const embedding: LayerCodec<Embedding> = {
+  type: 'Embedding',
+  layerClass: Embedding,
+  toConfig: (m) => ({ numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim }),
+  fromConfig: (r) => {
+    const numEmbeddings = r.integer('numEmbeddings', 1);
+    const embeddingDim = r.integer('embeddingDim', 1);
+    r.finish();
+    r.reserveParameters(numEmbeddings * embeddingDim);
+    return new Embedding(numEmbeddings, embeddingDim);
+  },
+};
+
+const leakyRelu: LayerCodec<LeakyReLU> = {
+  type: 'LeakyReLU',
+  layerClass: LeakyReLU,
+  toConfig: (m) => ({ negativeSlope: m.negativeSlope }),
+  fromConfig: (r) => {
+    const slope = r.number('negativeSlope');
+    r.finish();
+    return new LeakyReLU(slope);
+  },
+};
+
+const elu: LayerCodec<ELU> = {
+  type: 'ELU',
+  layerClass: ELU,
+  toConfig: (m) => ({ alpha: m.alpha }),
+  fromConfig: (r) => {
+    const alpha = r.number('alpha');
+    r.finish();
+    return new ELU(alpha);
+  },
+};
+
+/** The codecs of dd.nn's layers, in the order they are registered. */
+export const BUILTIN_LAYER_CODECS: readonly LayerCodec[] = [
+  sequential, linear, conv2d, maxPool2d, avgPool2d, flatten, embedding,
+  dropoutCodec('Dropout', Dropout), dropoutCodec('Dropout2d', Dropout2d),
+  plain('Identity', Identity), plain('ReLU', ReLU), plain('Sigmoid', Sigmoid), plain('Logistic', Logistic), plain('Tanh', Tanh),
+  plain('GELU', GELU), plain('SiLU', SiLU), plain('Softplus', Softplus), leakyRelu, elu,
+  softmaxCodec('Softmax', Softmax), softmaxCodec('LogSoftmax', LogSoftmax),
+] as unknown as LayerCodec[];
+
+for (const codec of BUILTIN_LAYER_CODECS) registerLayer(codec);

@@ -1,0 +1,145 @@
+/**
+ * ONNX converters for dd.nn's layers (inference semantics: dropout is the
+ * identity). Weights are written under their state-dict names.
+ *   Linear      Gemm (transB) on 2-D input; MatMul by Wᵀ then Add otherwise
+ *   Conv2d      Conv            MaxPool2d / AvgPool2d   MaxPool / AveragePool
+ *   Flatten     Flatten (startDim 1 to the end) or Reshape
+ *   Embedding   Gather          Dropout, Dropout2d, Identity   Identity
+ *   ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax   their ONNX namesakes
+ *   GELU        Gelu from opset 20; 0.5·x·(1 + erf(x/√2)) before it
+ *   SiLU        x · Sigmoid(x)
+ *   Sequential  its layers in turn
+ */
+import {
+  AvgPool2d, Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic, MaxPool2d,
+  ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
+} from '../../nn/layers';
+import type { Module } from '../../nn/module';
+import { OnnxConverter, OnnxGraphBuilder, OnnxValue, registerOnnxConverter } from './graph-builder';
+
+/** The base name of a layer's nodes and constants. */
+export function base(path: string): string {
+  return path === '' ? 'model' : path;
+}
+
+export function child(path: string, name: string): string {
+  return path === '' ? name : `${path}.${name}`;
+}
+
+/** A layer that is one ONNX operator applied to its input. */
+function unary<M extends Module>(opType: string, attributes?: (m: M) => Record<string, number | { float: number }>): OnnxConverter<M> {
+  return (m, x, g, path) => ({ name: g.node(opType, [x.name], base(path), attributes?.(m)), sample: m.forward(x.sample) });
+}
+
+function weights(t: { _typed(): unknown }): Float32Array {
+  return t._typed() as Float32Array;
+}
+
+const linear: OnnxConverter<Linear> = (m, x, g, path) => {
+  const sample = m.forward(x.sample);
+  const w = weights(m.weight);
+  const biasOf = () => (m.bias === null ? null : g.constant(child(path, 'bias'), weights(m.bias), m.bias.shape));
+  if (x.sample.ndim === 2) {
+    const inputs = [x.name, g.constant(child(path, 'weight'), w, m.weight.shape)];
+    const bias = biasOf();
+    if (bias !== null) inputs.push(bias);
+    return { name: g.node('Gemm', inputs, base(path), { transB: 1 }), sample };
+  }
+  // Other ranks: MatMul broadcasts over the leading axes, with the weight stored transposed [in, out].
+  const [out, inp] = m.weight.shape;
+  const wt = new Float32Array(w.length);
+  for (let o = 0; o < out; o++) for (let i = 0; i < inp; i++) wt[i * out + o] = w[o * inp + i];
+  let y = g.node('MatMul', [x.name, g.constant(`${child(path, 'weight')}.T`, wt, [inp, out])], base(path));
+  const bias = biasOf();
+  if (bias !== null) y = g.node('Add', [y, bias], base(path));
+  return { name: y, sample };
+};
+
+const conv2d: OnnxConverter<Conv2d> = (m, x, g, path) => {
+  const inputs = [x.name, g.constant(child(path, 'weight'), weights(m.weight), m.weight.shape)];
+  if (m.bias !== null) inputs.push(g.constant(child(path, 'bias'), weights(m.bias), m.bias.shape));
+  const [ph, pw] = m.padding;
+  const name = g.node('Conv', inputs, base(path), {
+    kernel_shape: [...m.kernelSize], strides: [...m.stride], pads: [ph, pw, ph, pw], dilations: [...m.dilation], group: 1,
+  });
+  return { name, sample: m.forward(x.sample) };
+};
+
+function poolAttributes(m: MaxPool2d | AvgPool2d): Record<string, number[]> {
+  const [ph, pw] = m.padding;
+  return { kernel_shape: [...m.kernelSize], strides: [...m.stride], pads: [ph, pw, ph, pw] };
+}
+
+const maxPool2d: OnnxConverter<MaxPool2d> = unary('MaxPool', (m) => ({ ...poolAttributes(m), ceil_mode: 0 } as never));
+const avgPool2d: OnnxConverter<AvgPool2d> = unary('AveragePool', (m) => ({ ...poolAttributes(m), ceil_mode: 0, count_include_pad: m.countIncludePad ? 1 : 0 } as never));
+
+const flatten: OnnxConverter<Flatten> = (m, x, g, path) => {
+  const sample = m.forward(x.sample);
+  const rank = x.sample.ndim;
+  const start = m.startDim < 0 ? m.startDim + rank : m.startDim;
+  const end = m.endDim < 0 ? m.endDim + rank : m.endDim;
+  if (start === 1 && end === rank - 1) return { name: g.node('Flatten', [x.name], base(path), { axis: 1 }), sample };
+  // Reshape: 0 keeps an axis as it is (the batch axis among them), -1 takes what the merged axes hold.
+  const target: number[] = [];
+  for (let i = 0; i < start; i++) target.push(0);
+  target.push(-1);
+  for (let i = end + 1; i < rank; i++) target.push(x.sample.shape[i]);
+  const shape = g.constant(`${base(path)}.shape`, BigInt64Array.from(target, (v) => BigInt(v)), [target.length]);
+  return { name: g.node('Reshape', [x.name, shape], base(path)), sample };
+};
+
+const embedding: OnnxConverter<Embedding> = (m, x, g, path) => {
+  const table = g.constant(child(path, 'weight'), weights(m.weight), m.weight.shape);
+  return { name: g.node('Gather', [table, x.name], base(path), { axis: 0 }), sample: m.forward(x.sample) };
+};
+
+const identity: OnnxConverter<Module> = (m, x, g, path) => ({ name: g.node('Identity', [x.name], base(path)), sample: m.forward(x.sample) });
+
+/** GELU's nodes on value `x`: one Gelu from opset 20, 0.5·x·(1 + erf(x/√2)) before it. */
+export function geluNodes(g: OnnxGraphBuilder, x: string, b: string): string {
+  if (g.opset >= 20) return g.node('Gelu', [x], b);
+  const scaled = g.node('Mul', [x, g.scalar(`${b}.inv_sqrt2`, Math.SQRT1_2)], b);
+  const onePlusErf = g.node('Add', [g.node('Erf', [scaled], b), g.scalar(`${b}.one`, 1)], b);
+  const half = g.node('Mul', [x, g.scalar(`${b}.half`, 0.5)], b);
+  return g.node('Mul', [half, onePlusErf], b);
+}
+
+/** SiLU's nodes: x · Sigmoid(x). */
+export function siluNodes(g: OnnxGraphBuilder, x: string, b: string): string {
+  return g.node('Mul', [x, g.node('Sigmoid', [x], b)], b);
+}
+
+const gelu: OnnxConverter<GELU> = (m, x, g, path) => ({ name: geluNodes(g, x.name, base(path)), sample: m.forward(x.sample) });
+
+const silu: OnnxConverter<SiLU> = (m, x, g, path) => ({ name: siluNodes(g, x.name, base(path)), sample: m.forward(x.sample) });
+
+const sequential: OnnxConverter<Sequential> = (m, x, g, path) => {
+  let y: OnnxValue = x;
+  let i = 0;
+  for (const layer of m) y = g.convert(layer, y, child(path, String(i++)));
+  return y;
+};
+
+registerOnnxConverter(Sequential, sequential);
+registerOnnxConverter(Linear, linear);
+registerOnnxConverter(Conv2d, conv2d);
+registerOnnxConverter(MaxPool2d, maxPool2d);
+registerOnnxConverter(AvgPool2d, avgPool2d);
+registerOnnxConverter(Flatten, flatten);
+registerOnnxConverter(Embedding, embedding);
+registerOnnxConverter(Dropout, identity);
+registerOnnxConverter(Dropout2d, identity);
+registerOnnxConverter(Identity, identity);
+registerOnnxConverter(ReLU, unary('Relu'));
+registerOnnxConverter(Sigmoid, unary('Sigmoid'));
+registerOnnxConverter(Logistic, unary('Sigmoid'));
+registerOnnxConverter(Tanh, unary('Tanh'));
+registerOnnxConverter(Softplus, unary('Softplus'));
+registerOnnxConverter(LeakyReLU, unary<LeakyReLU>('LeakyRelu', (m) => ({ alpha: { float: m.negativeSlope } })));
+registerOnnxConverter(ELU, unary<ELU>('Elu', (m) => ({ alpha: { float: m.alpha } })));
+registerOnnxConverter(GELU, gelu);
+registerOnnxConverter(SiLU, silu);
+registerOnnxConverter(Softmax, unary<Softmax>('Softmax', (m) => ({ axis: m.dim })));
+registerOnnxConverter(LogSoftmax, unary<LogSoftmax>('LogSoftmax', (m) => ({ axis: m.dim })));
+
+export type { OnnxGraphBuilder };
