@@ -158,10 +158,13 @@ function reference(threads) {
 // ---------------------------------------------------------------- run
 
 const rows = [];
+const references = {};
 const info = d.backendInfo();
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`dendrite ${info.isa}, hardware threads ${info.hardwareThreads}; medians; ratio = PyTorch ms / dendrite ms (> 1: dendrite faster)`);
 console.log(`load average at start: ${load()} (the machine is shared: figures taken under load are slower for both sides)`);
+// Each thread count's PyTorch figures are taken right after ours, so both see
+// about the same load on the shared machine.
 for (const threads of threadCounts) {
   d.setNumThreads(threads);
   for (const name of Object.keys(convs)) {
@@ -174,13 +177,9 @@ for (const threads of threadCounts) {
   rows.push({ workload: 'W3 maxpool fwd+bwd', threads, ms: mp.median, best: mp.best, gbs: mp.gbs, ref: 'maxpool' });
   const dr = dropoutCase();
   rows.push({ workload: 'W5 dropout fwd+bwd', threads, ms: dr.median, best: dr.best, gbs: dr.gbs, ref: 'dropout' });
+  if (withReference) references[threads] = reference(threads);
 }
 d.setNumThreads(info.threads);
-
-const references = {};
-if (withReference) {
-  for (const threads of threadCounts) references[threads] = reference(threads);
-}
 
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
