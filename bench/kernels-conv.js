@@ -11,6 +11,7 @@
 // the faster figure per workload is the one compared against.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
@@ -34,7 +35,11 @@ function median(values) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Median milliseconds of fn over `reps` runs after `warmup` runs. */
+/**
+ * Milliseconds of fn over `reps` runs after `warmup` runs: the median (the
+ * figure compared) and the fastest run (how far the shared machine's load
+ * pushed the median up).
+ */
 function time(fn, reps, warmup = 2) {
   for (let i = 0; i < warmup; i++) fn();
   const ms = [];
@@ -43,7 +48,7 @@ function time(fn, reps, warmup = 2) {
     fn();
     ms.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
-  return median(ms);
+  return { median: median(ms), best: Math.min(...ms) };
 }
 
 function uniform(n, seed) {
@@ -89,11 +94,11 @@ function maxPoolCase() {
   const idx = new Int32Array(out.length), gy = uniform(out.length, 6), gx = new Float32Array(x.length);
   // Bytes moved: forward reads x, writes out and indices; backward reads gy and indices, writes gx.
   const bytes = 4 * (x.length + 2 * out.length) + 4 * (2 * out.length + x.length);
-  const ms = time(() => {
+  const t = time(() => {
     d.maxPool2dForward(x, out, idx, N, C, H, H, 2, 2, 2, 2, 0, 0);
     d.maxPool2dBackward(gy, idx, gx, N, C, H, H, oh, oh);
   }, 15);
-  return { ms, gbs: bytes / (ms * 1e6) };
+  return { ...t, gbs: bytes / (t.median * 1e6) };
 }
 
 let dropoutSeed = 1;
@@ -104,14 +109,14 @@ function dropoutCase() {
   // Forward reads x, writes out and the mask; backward reads gy and the mask, writes gx.
   const bytes = (4 + 4 + 1) * n + (4 + 1 + 4) * n;
   let offset = 0;
-  const ms = time(() => {
+  const t = time(() => {
     // A fresh stream position each call, as training draws a new mask per step.
     d.dropoutForward(x, out, mask, 0.5, dropoutSeed, offset);
     d.dropoutBackward(gy, mask, 0.5, gx);
     offset += n;
   }, 7);
   dropoutSeed++;
-  return { ms, gbs: bytes / (ms * 1e6) };
+  return { ...t, gbs: bytes / (t.median * 1e6) };
 }
 
 // ---------------------------------------------------------------- reference
@@ -153,30 +158,33 @@ function reference(threads) {
 // ---------------------------------------------------------------- run
 
 const rows = [];
+const references = {};
 const info = d.backendInfo();
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`dendrite ${info.isa}, hardware threads ${info.hardwareThreads}; medians; ratio = PyTorch ms / dendrite ms (> 1: dendrite faster)`);
+console.log(`load average at start: ${load()} (the machine is shared: figures taken under load are slower for both sides)`);
+// Each thread count's PyTorch figures are taken right after ours, so both see
+// about the same load on the shared machine.
 for (const threads of threadCounts) {
   d.setNumThreads(threads);
   for (const name of Object.keys(convs)) {
     const c = convCase(name);
-    rows.push({ workload: `W2${name} conv fwd`, threads, ms: c.forward(), ref: null });
-    rows.push({ workload: `W2${name} conv fwd+bwd`, threads, ms: c.forwardBackward(), ref: `conv_${name}` });
+    const f = c.forward(), fb = c.forwardBackward();
+    rows.push({ workload: `W2${name} conv fwd`, threads, ms: f.median, best: f.best, ref: null });
+    rows.push({ workload: `W2${name} conv fwd+bwd`, threads, ms: fb.median, best: fb.best, ref: `conv_${name}` });
   }
   const mp = maxPoolCase();
-  rows.push({ workload: 'W3 maxpool fwd+bwd', threads, ms: mp.ms, gbs: mp.gbs, ref: 'maxpool' });
+  rows.push({ workload: 'W3 maxpool fwd+bwd', threads, ms: mp.median, best: mp.best, gbs: mp.gbs, ref: 'maxpool' });
   const dr = dropoutCase();
-  rows.push({ workload: 'W5 dropout fwd+bwd', threads, ms: dr.ms, gbs: dr.gbs, ref: 'dropout' });
+  rows.push({ workload: 'W5 dropout fwd+bwd', threads, ms: dr.median, best: dr.best, gbs: dr.gbs, ref: 'dropout' });
+  if (withReference) references[threads] = reference(threads);
 }
 d.setNumThreads(info.threads);
 
-const references = {};
-if (withReference) {
-  for (const threads of threadCounts) references[threads] = reference(threads);
-}
-
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
-console.log(`${pad('workload', 22)}${lpad('threads', 8)}${lpad('dendrite ms', 13)}${lpad('GB/s', 8)}${lpad('PyTorch ms', 12)}  ${pad('(config)', 10)}${lpad('ratio', 7)}`);
+console.log(`load average at end: ${load()}`);
+console.log(`${pad('workload', 22)}${lpad('threads', 8)}${lpad('dendrite ms', 13)}${lpad('(best)', 9)}${lpad('GB/s', 8)}${lpad('PyTorch ms', 12)}  ${pad('(config)', 10)}${lpad('ratio', 7)}`);
 for (const r of rows) {
   const refs = references[r.threads];
   let refText = '', config = '', ratio = '';
@@ -194,11 +202,11 @@ for (const r of rows) {
     config = `(${r.refConfig})`;
     ratio = r.ratio.toFixed(2);
   }
-  console.log(`${pad(r.workload, 22)}${lpad(r.threads, 8)}${lpad(r.ms.toFixed(2), 13)}${lpad(r.gbs ? r.gbs.toFixed(1) : '', 8)}${lpad(refText, 12)}  ${pad(config, 10)}${lpad(ratio, 7)}`);
+  console.log(`${pad(r.workload, 22)}${lpad(r.threads, 8)}${lpad(r.ms.toFixed(2), 13)}${lpad(`(${r.best.toFixed(2)})`, 9)}${lpad(r.gbs ? r.gbs.toFixed(1) : '', 8)}${lpad(refText, 12)}  ${pad(config, 10)}${lpad(ratio, 7)}`);
 }
 for (const [threads, refs] of Object.entries(references)) {
   if (typeof refs === 'string') console.log(`${threads} thread(s): ${refs}`);
 }
-console.log('The PyTorch reference times forward+backward only (— for forward rows). tuned = ' +
+console.log('dendrite ms: median (fastest run). GB/s from the median. The PyTorch reference times forward+backward only (— for forward rows). tuned = ' +
   Object.entries(bestEnv).map(([k, v]) => `${k}=${v}`).join(' '));
 if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ backend: info, rows }, null, 2));

@@ -12,6 +12,8 @@ if (!env.npm_config_nodedir) {
   if (fs.existsSync(path.join(prefix, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = prefix;
 }
 const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
-const args = [cmakeJs, 'compile', '--out', 'build-cmake', ...process.argv.slice(2)];
+// Build on every core, whichever generator cmake picks (ninja or make).
+const parallel = process.argv.some((a) => a === '--parallel' || a === '-p') ? [] : ['--parallel', String(require('os').availableParallelism?.() ?? require('os').cpus().length)];
+const args = [cmakeJs, 'compile', '--out', 'build-cmake', ...parallel, ...process.argv.slice(2)];
 const r = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: path.join(__dirname, '..') });
 process.exit(r.status === null ? 1 : r.status);

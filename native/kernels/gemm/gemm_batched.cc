@@ -1,7 +1,8 @@
 // Strided batched GEMM. Products big enough to keep every thread busy run one
 // after another, each threaded; smaller ones run side by side, one product
 // per thread, which saves a hand-off per product and keeps threads busy when
-// a single product is too small to split.
+// a single product is too small to split. Runs of products are handed out
+// four per thread, so a thread the OS delays holds up only a few.
 #include <algorithm>
 
 #include "gemm/gemm.h"
@@ -26,7 +27,7 @@ void gemm_f32_batched(const Context& ctx, bool trans_a, bool trans_b, size_t m, 
     for (size_t i = 0; i < batch; ++i) gemm::gemm_product(ctx, problem(i), {ctx.pool, per_product});
     return;
   }
-  const size_t tasks = std::min(batch, static_cast<size_t>(threads));
+  const size_t tasks = std::min(batch, 4 * static_cast<size_t>(threads));
   ctx.pool->run(static_cast<int>(tasks), [&](int task, int thread) {
     size_t begin = batch * size_t(task) / tasks, end = batch * size_t(task + 1) / tasks;
     for (size_t i = begin; i < end; ++i) gemm::gemm_product(ctx, problem(i), {nullptr, 1, thread});

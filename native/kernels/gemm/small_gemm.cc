@@ -1,5 +1,6 @@
-// Threading of the small-product path: the columns of C are split among the
-// threads in whole strips, each thread running the ISA's kernel on its part.
+// Threading of the small-product path: the columns of C are split into parts
+// of whole strips, four per thread, which the threads claim as they go; a
+// thread the OS delays then holds up only a small part.
 #include <algorithm>
 
 #include "gemm/gemm_driver.h"
@@ -7,9 +8,10 @@
 namespace dendrite::gemm {
 
 void small_gemm(const GemmKernels& kernels, const GemmProblem& pr, GemmThreads threads) {
-  constexpr size_t kStrip = 64;  // columns; keeps every thread's part a whole number of tiles
+  constexpr size_t kStrip = 64;  // columns: parts are whole numbers of vectors
   const size_t strips = (pr.n + kStrip - 1) / kStrip;
-  const size_t parts = std::min(static_cast<size_t>(std::max(1, threads.count)), strips);
+  const size_t count = static_cast<size_t>(std::max(1, threads.count));
+  const size_t parts = std::min(count == 1 ? 1 : 4 * count, strips);
   auto part = [&](size_t t) {
     size_t j0 = strips * t / parts * kStrip;
     size_t j1 = std::min(pr.n, strips * (t + 1) / parts * kStrip);

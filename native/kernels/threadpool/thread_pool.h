@@ -51,7 +51,8 @@ class ThreadPool {
   int job_tasks_ = 0;
   std::atomic<int> next_task_{0};
   std::atomic<unsigned> generation_{0};
-  int busy_workers_ = 0;
+  // Written under mutex_; atomic so run() can poll it before sleeping.
+  std::atomic<int> busy_workers_{0};
   bool stopping_ = false;
 };
 
