@@ -99,6 +99,11 @@ double ArgReader::finite_number(size_t index, const char* name) const {
   return d;
 }
 
+bool ArgReader::is_absent(size_t index) const {
+  Napi::Value v = at(index);
+  return v.IsNull() || v.IsUndefined();
+}
+
 bool ArgReader::boolean(size_t index, const char* name) const {
   Napi::Value v = at(index);
   if (!v.IsBoolean()) type_error(prefix(name) + " must be a boolean");

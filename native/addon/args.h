@@ -36,6 +36,8 @@ class ArgReader {
   // A finite number.
   double finite_number(size_t index, const char* name) const;
   bool boolean(size_t index, const char* name) const;
+  // Whether an optional argument was left out (null or undefined).
+  bool is_absent(size_t index) const;
   std::string string(size_t index, const char* name) const;
 
   // RangeError unless `array` holds at least `needed` elements.

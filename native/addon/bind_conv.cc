@@ -16,9 +16,8 @@ namespace dendrite::addon {
 namespace {
 
 // A Float32Array, or nothing when the argument is null or undefined.
-std::optional<ArrayArg<float>> optional_float32(const Napi::CallbackInfo& info, const ArgReader& args,
-                                                size_t index, const char* name) {
-  if (info[index].IsNull() || info[index].IsUndefined()) return std::nullopt;
+std::optional<ArrayArg<float>> optional_float32(const ArgReader& args, size_t index, const char* name) {
+  if (args.is_absent(index)) return std::nullopt;
   return args.float32_array(index, name);
 }
 
@@ -72,7 +71,7 @@ Napi::Value conv2d_forward_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, fn, 17);
   auto x = args.float32_array(0, "x");
   auto w = args.float32_array(1, "w");
-  auto bias = optional_float32(info, args, 2, "bias");
+  auto bias = optional_float32(args, 2, "bias");
   auto out = args.float32_array(3, "out");
   Conv2dGeometry g = read_geometry(args, 4, fn);
   ConvSizes s = conv_sizes(args, g);
@@ -97,9 +96,9 @@ Napi::Value conv2d_backward_binding(const Napi::CallbackInfo& info) {
   auto x = args.float32_array(0, "x");
   auto w = args.float32_array(1, "w");
   auto gy = args.float32_array(2, "gy");
-  auto gx = optional_float32(info, args, 3, "gx");
-  auto gw = optional_float32(info, args, 4, "gw");
-  auto gb = optional_float32(info, args, 5, "gb");
+  auto gx = optional_float32(args, 3, "gx");
+  auto gw = optional_float32(args, 4, "gw");
+  auto gb = optional_float32(args, 5, "gb");
   Conv2dGeometry g = read_geometry(args, 6, fn);
   ConvSizes s = conv_sizes(args, g);
   args.require_length(x, s.input, "x");

@@ -22,8 +22,7 @@ constexpr int64_t kMaxStep = int64_t{1} << 53;
 // Checks for one binding: its name goes into every message.
 class Checks {
  public:
-  Checks(const Napi::CallbackInfo& info, const ArgReader& args, const char* function)
-      : info_(info), args_(args), function_(function) {}
+  Checks(const ArgReader& args, const char* function) : args_(args), function_(function) {}
 
   [[noreturn]] void fail(const std::string& message) const { args_.range_error(std::string(function_) + ": " + message); }
 
@@ -40,10 +39,7 @@ class Checks {
   // Whether an optional buffer was passed (null and undefined mean absent).
   // ArgReader has no optional-array reader, so only this test looks at the
   // value directly; a given buffer is then read through state().
-  bool given(size_t index) const {
-    Napi::Value v = info_[index];
-    return !v.IsNull() && !v.IsUndefined();
-  }
+  bool given(size_t index) const { return !args_.is_absent(index); }
 
   float* optional_state(size_t index, const char* name, size_t n) const {
     return given(index) ? state(index, name, n) : nullptr;
@@ -63,14 +59,13 @@ class Checks {
   }
 
  private:
-  const Napi::CallbackInfo& info_;
   const ArgReader& args_;
   const char* function_;
 };
 
 Napi::Value sgd_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, "sgdUpdate", 9);
-  Checks check(info, args, "sgdUpdate");
+  Checks check(args, "sgdUpdate");
   auto param = args.float32_array(0, "param");
   const size_t n = param.length;
   const float* grad = check.state(1, "grad", n);
@@ -92,7 +87,7 @@ Napi::Value sgd_binding(const Napi::CallbackInfo& info) {
 
 Napi::Value adam_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, "adamUpdate", 11);
-  Checks check(info, args, "adamUpdate");
+  Checks check(args, "adamUpdate");
   auto param = args.float32_array(0, "param");
   const size_t n = param.length;
   const float* grad = check.state(1, "grad", n);
@@ -112,7 +107,7 @@ Napi::Value adam_binding(const Napi::CallbackInfo& info) {
 
 Napi::Value rmsprop_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, "rmspropUpdate", 11);
-  Checks check(info, args, "rmspropUpdate");
+  Checks check(args, "rmspropUpdate");
   auto param = args.float32_array(0, "param");
   const size_t n = param.length;
   const float* grad = check.state(1, "grad", n);
@@ -135,7 +130,7 @@ Napi::Value rmsprop_binding(const Napi::CallbackInfo& info) {
 
 Napi::Value adagrad_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, "adagradUpdate", 8);
-  Checks check(info, args, "adagradUpdate");
+  Checks check(args, "adagradUpdate");
   auto param = args.float32_array(0, "param");
   const size_t n = param.length;
   const float* grad = check.state(1, "grad", n);
@@ -152,7 +147,7 @@ Napi::Value adagrad_binding(const Napi::CallbackInfo& info) {
 
 Napi::Value regularizer_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, "applyRegularizer", 4);
-  Checks check(info, args, "applyRegularizer");
+  Checks check(args, "applyRegularizer");
   auto param = args.float32_array(0, "param");
   float* grad = check.optional_state(1, "grad", param.length);
   double l1 = check.at_least(2, "l1", 0.0);
@@ -163,7 +158,7 @@ Napi::Value regularizer_binding(const Napi::CallbackInfo& info) {
 
 Napi::Value max_norm_binding(const Napi::CallbackInfo& info) {
   ArgReader args(info, "maxNormRows", 4);
-  Checks check(info, args, "maxNormRows");
+  Checks check(args, "maxNormRows");
   auto param = args.float32_array(0, "param");
   size_t rows = args.size(1, "rows"), cols = args.size(2, "cols");
   double max_norm = check.at_least(3, "maxNorm", 0.0);
