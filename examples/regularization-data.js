@@ -26,8 +26,14 @@ function option(name, fallback) {
   return i >= 0 && i + 1 < process.argv.length ? Number(process.argv[i + 1]) : fallback;
 }
 
+/** A text option: --name value. */
+function textOption(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+
 function pct(v) {
   return `${(100 * v).toFixed(2)}%`;
 }
 
-module.exports = { loadFashionMnist, rows, option, pct };
+module.exports = { loadFashionMnist, rows, option, textOption, pct };
