@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import { addonCandidates } from '../ts/native';
-import { backendInfo, getNumThreads, setIsa, setNumThreads } from '../ts/backend';
+import { backendInfo, getNumThreads, IsaName, setIsa, setNumThreads } from '../ts/backend';
 
 describe('backend', () => {
   test('reports ISA and threads', () => {
     const info = backendInfo();
-    expect(['avx2', 'scalar']).toContain(info.isa);
+    expect(['avx512', 'avx2', 'scalar']).toContain(info.isa);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.hardwareThreads).toBeGreaterThanOrEqual(1);
     expect(info.napiVersion).toBe(9);
@@ -34,8 +34,8 @@ describe('backend', () => {
     const isa = backendInfo().isa;
     setIsa('scalar');
     expect(backendInfo().isa).toBe('scalar');
-    setIsa(isa as 'avx2' | 'scalar');
-    expect(() => setIsa('neon512' as 'avx2')).toThrow(RangeError);
+    setIsa(isa as IsaName);
+    expect(() => setIsa('neon512' as IsaName)).toThrow(RangeError);
   });
 
   test('DENDRITE_ISA=scalar forces the scalar path for a whole process', () => {

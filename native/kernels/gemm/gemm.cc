@@ -59,12 +59,11 @@ void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads th
     small_gemm(kernels, problem, threads);
     return;
   }
-  static const GemmBlocking blocking = default_blocking();
   if (ctx.workspace != nullptr) {
-    packed_gemm(kernels, problem, blocking, threads, *ctx.workspace);
+    packed_gemm(kernels, problem, threads, *ctx.workspace);
   } else {
     Workspace scratch;
-    packed_gemm(kernels, problem, blocking, threads, scratch);
+    packed_gemm(kernels, problem, threads, scratch);
   }
 }
 

@@ -100,19 +100,13 @@ double worst(const std::vector<float>& got, const std::vector<double>& want, con
   return bad;
 }
 
-std::vector<Isa> isas() {
-  std::vector<Isa> out{Isa::Scalar};
-  if (cpu_supports(Isa::Avx2)) out.push_back(Isa::Avx2);
-  return out;
-}
-
 void check_shape(Conv2dGeometry g, uint64_t seed) {
   CHECK(conv2d_geometry_resolve(g)) << describe(g);
   Rng rng(seed);
   auto x = rng.vec(g.n * g.c * g.h * g.w), w = rng.vec(g.o * g.c * g.kh * g.kw), bias = rng.vec(g.o);
   auto gy = rng.vec(g.n * g.o * g.oh * g.ow);
   Reference ref = reference(g, x, w, bias, gy);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     for (int threads : {1, 2}) {
       ThreadPool pool(threads);
       Workspace ws;
@@ -212,7 +206,7 @@ TEST(conv2d_chunked_batches_and_tiled_images) {
 
 TEST(conv2d_empty_dimensions) {
   Rng rng(3);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     Workspace ws;
     Context ctx{isa, nullptr, &ws};
     // No input channels: out = bias, gw empty, gb still the sum of gy.
