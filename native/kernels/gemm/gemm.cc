@@ -54,7 +54,7 @@ void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads th
     return;
   }
   threads.count = useful_threads(problem, threads.count);
-  const GemmKernels& kernels = gemm_kernels(ctx.isa);
+  const GemmKernels& kernels = gemm_kernels(ctx.isa, problem.m);
   if (use_small_path(problem)) {
     small_gemm(kernels, problem, threads);
     return;

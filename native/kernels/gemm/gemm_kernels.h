@@ -67,15 +67,19 @@ struct GemmKernels {
 const GemmKernels& scalar_gemm_kernels();
 #if defined(__x86_64__) || defined(__i386__)
 const GemmKernels& avx2_gemm_kernels();
-const GemmKernels& avx512_gemm_kernels();
+// AVX-512 has two tile heights; this picks the one that wastes fewer rows of
+// a product with m rows.
+const GemmKernels& avx512_gemm_kernels(size_t m);
 #endif
 
-// The kernels for `isa` (the scalar ones when it is not compiled in).
-inline const GemmKernels& gemm_kernels(Isa isa) {
+// The kernels for `isa` (the scalar ones when it is not compiled in), for a
+// product whose C has m rows.
+inline const GemmKernels& gemm_kernels(Isa isa, size_t m) {
 #if defined(__x86_64__) || defined(__i386__)
-  if (isa == Isa::Avx512) return avx512_gemm_kernels();
+  if (isa == Isa::Avx512) return avx512_gemm_kernels(m);
   if (isa == Isa::Avx2) return avx2_gemm_kernels();
 #endif
+  (void)m;
   return scalar_gemm_kernels();
 }
 

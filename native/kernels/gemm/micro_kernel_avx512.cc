@@ -1,9 +1,10 @@
-// The 12×32 AVX-512 micro-kernel: C[12×32] = alpha·Apanel·Bpanel + beta·C.
+// The AVX-512 micro-kernels: C[MR×32] = alpha·Apanel·Bpanel + beta·C, MR 12 or 8.
 //
-// Twenty-four zmm accumulators (12 rows × 2 vectors of 16) leave eight
-// registers for the two B vectors and the A broadcasts: each k step is 2
-// loads, 12 broadcasts and 24 FMAs, twelve cycles of two FMA ports with
-// every chain far longer than the FMA latency. The k loop is unrolled by 4
+// With MR 12, twenty-four zmm accumulators (12 rows × 2 vectors of 16) leave
+// eight registers for the two B vectors and the A broadcasts: each k step is
+// 2 loads, 12 broadcasts and 24 FMAs, twelve cycles of two FMA ports with
+// every chain far longer than the FMA latency (MR 8: sixteen chains, still
+// twice what the latency needs). The k loop is unrolled by 4
 // and prefetches the A micro-panel ahead (B's micro-panel is reused across
 // the whole ir loop and stays in L1). Edge tiles (mr < 12 or nr < 32) are
 // stored straight from the registers with lane masks: AVX-512 needs no
@@ -22,7 +23,6 @@ namespace dendrite::gemm {
 
 namespace {
 
-constexpr size_t MR = kAvx512MR;
 constexpr size_t NR = kAvx512NR;
 
 // How a finished tile is written: C = alpha·tile + beta·C on the first mr
@@ -41,6 +41,7 @@ inline __mmask16 first_lanes(size_t count) {
 
 // The k loop in its own function, so that only integer registers carry the
 // other arguments through it.
+template <size_t MR>
 DENDRITE_GEMM_NOINLINE void accumulate(size_t kc, const float* a, const float* b, float* c, size_t ldc,
                                        const TileStore* store) {
   __m512 acc0[MR], acc1[MR];
@@ -100,6 +101,7 @@ DENDRITE_GEMM_NOINLINE void accumulate(size_t kc, const float* a, const float* b
 
 }  // namespace
 
+template <size_t MR>
 void micro_kernel_avx512(size_t kc, const float* a, const float* b, float* c, size_t ldc, float alpha,
                          float beta, size_t mr, size_t nr, const float* a_next, const float* b_next) {
   // Bring this tile of C, and the starts of the next micro-panels, towards
@@ -112,7 +114,12 @@ void micro_kernel_avx512(size_t kc, const float* a, const float* b, float* c, si
   _mm_prefetch(reinterpret_cast<const char*>(a_next), _MM_HINT_T0);
   _mm_prefetch(reinterpret_cast<const char*>(b_next), _MM_HINT_T0);
   const TileStore store{alpha, beta, mr, first_lanes(nr), first_lanes(nr > 16 ? nr - 16 : 0)};
-  accumulate(kc, a, b, c, ldc, &store);
+  accumulate<MR>(kc, a, b, c, ldc, &store);
 }
+
+template void micro_kernel_avx512<12>(size_t, const float*, const float*, float*, size_t, float, float, size_t,
+                                      size_t, const float*, const float*);
+template void micro_kernel_avx512<8>(size_t, const float*, const float*, float*, size_t, float, float, size_t,
+                                     size_t, const float*, const float*);
 
 }  // namespace dendrite::gemm

@@ -1,4 +1,4 @@
-// AVX-512 packing of A blocks (12-row micro-panels) and B panels (32-column
+// AVX-512 packing of A blocks (12- or 8-row micro-panels) and B panels (32-column
 // micro-panels) into the layout of gemm_kernels.h. The orientations that need
 // a transpose (A stored row-major, B stored transposed) go through 8×8
 // register transposes; the others are straight vector copies. Masked loads
@@ -15,32 +15,30 @@ namespace dendrite::gemm {
 
 namespace {
 
-constexpr size_t MR = kAvx512MR;
 constexpr size_t NR = kAvx512NR;
-static_assert(MR > 8 && MR <= 16, "pack_a_panel_rows transposes rows 0-7 and 8-15 separately");
 
 inline __mmask16 first_lanes(size_t count) {
   return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1u);
 }
 
 // One MR-row micro-panel of A stored row-major (rows i < mr valid): eight
-// columns at a time, rows 0-7 and rows 8-11 each through an 8×8 transpose.
+// columns at a time, rows 0-7 and rows 8-15 each through an 8×8 transpose.
+template <size_t MR>
 void pack_a_panel_rows(const float* a, size_t lda, size_t mr, size_t kc, float* out) {
   const __m256 zero = _mm256_setzero_ps();
-  const __mmask16 upper = first_lanes(MR - 8);
+  static_assert(MR >= 8 && MR <= 16, "rows 0-7 and 8-15 go through separate transposes");
+  const __mmask16 upper = first_lanes(MR > 8 ? MR - 8 : 0);
   size_t p = 0;
   for (; p + 8 <= kc; p += 8) {
-    __m256 lo[8], hi[8];
-    for (size_t i = 0; i < 8; ++i) {
-      lo[i] = i < mr ? _mm256_loadu_ps(a + i * lda + p) : zero;
-      hi[i] = i + 8 < mr && i + 8 < MR ? _mm256_loadu_ps(a + (i + 8) * lda + p) : zero;
-    }
+    __m256 lo[8];
+    for (size_t i = 0; i < 8; ++i) lo[i] = i < mr ? _mm256_loadu_ps(a + i * lda + p) : zero;
     avx2::transpose8x8(lo);
-    avx2::transpose8x8(hi);
-    for (size_t q = 0; q < 8; ++q) {
-      float* slot = out + (p + q) * MR;
-      _mm256_storeu_ps(slot, lo[q]);
-      _mm512_mask_storeu_ps(slot + 8, upper, _mm512_castps256_ps512(hi[q]));
+    for (size_t q = 0; q < 8; ++q) _mm256_storeu_ps(out + (p + q) * MR, lo[q]);
+    if constexpr (MR > 8) {
+      __m256 hi[8];
+      for (size_t i = 0; i < 8; ++i) hi[i] = i + 8 < mr && i + 8 < MR ? _mm256_loadu_ps(a + (i + 8) * lda + p) : zero;
+      avx2::transpose8x8(hi);
+      for (size_t q = 0; q < 8; ++q) _mm512_mask_storeu_ps(out + (p + q) * MR + 8, upper, _mm512_castps256_ps512(hi[q]));
     }
   }
   for (; p < kc; ++p) {
@@ -50,6 +48,7 @@ void pack_a_panel_rows(const float* a, size_t lda, size_t mr, size_t kc, float* 
 
 // A stored transposed (column-major op(A)): row p of memory holds element p
 // of every micro-panel; whole rows are swept so memory is read in order.
+template <size_t MR>
 void pack_a_transposed(const float* a, size_t lda, size_t rows, size_t kc, float* packed) {
   const size_t panels = (rows + MR - 1) / MR;
   for (size_t p = 0; p < kc; ++p) {
@@ -100,15 +99,19 @@ void pack_b_panel_cols(const float* b, size_t ldb, size_t nr, size_t kc, float* 
 
 }  // namespace
 
+template <size_t MR>
 void pack_a_avx512(Operand a, size_t rows, size_t kc, float* packed) {
   if (a.trans) {
-    pack_a_transposed(a.data, a.ld, rows, kc, packed);
+    pack_a_transposed<MR>(a.data, a.ld, rows, kc, packed);
     return;
   }
   for (size_t i0 = 0; i0 < rows; i0 += MR) {
-    pack_a_panel_rows(a.data + i0 * a.ld, a.ld, std::min(MR, rows - i0), kc, packed + i0 * kc);
+    pack_a_panel_rows<MR>(a.data + i0 * a.ld, a.ld, std::min(MR, rows - i0), kc, packed + i0 * kc);
   }
 }
+
+template void pack_a_avx512<12>(Operand, size_t, size_t, float*);
+template void pack_a_avx512<8>(Operand, size_t, size_t, float*);
 
 void pack_b_avx512(Operand b, size_t kc, size_t cols, float* packed) {
   if (!b.trans) {

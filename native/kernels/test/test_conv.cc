@@ -195,6 +195,13 @@ TEST(conv2d_chunked_batches_and_tiled_images) {
   ConvChunking plan = conv_chunking(g);
   CHECK(plan.images > 1 && plan.images < g.n && plan.tile == g.output_plane()) << plan.images;
   check_shape(g, 101);
+  // Small planes: several chunks whose images sit side by side in one column
+  // matrix (4 + 4 images), then a last chunk of a single image.
+  Conv2dGeometry s = make(9, 64, 14, 14, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv2d_geometry_resolve(s);
+  plan = conv_chunking(s);
+  CHECK(plan.side_by_side && plan.images == 4) << plan.images;
+  check_shape(s, 103);
   // One image larger than the column budget: processed in pixel tiles.
   Conv2dGeometry t = make(2, 16, 90, 90, 5, 3, 3, 1, 1, 1, 1, 1, 1);
   conv2d_geometry_resolve(t);
