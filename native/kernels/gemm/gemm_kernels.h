@@ -16,6 +16,14 @@
 
 #include "cpu/isa.h"
 
+// Micro-kernels keep their k loop out of line, so that only integer
+// registers carry the other arguments through it.
+#if defined(_MSC_VER)
+#define DENDRITE_GEMM_NOINLINE __declspec(noinline)
+#else
+#define DENDRITE_GEMM_NOINLINE __attribute__((noinline))
+#endif
+
 namespace dendrite::gemm {
 
 // Packing may write this many floats past a block's end (whole-vector stores);

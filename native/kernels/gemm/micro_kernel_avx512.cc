@@ -15,12 +15,6 @@
 
 namespace dendrite::gemm {
 
-#if defined(_MSC_VER)
-#define DENDRITE_GEMM_NOINLINE __declspec(noinline)
-#else
-#define DENDRITE_GEMM_NOINLINE __attribute__((noinline))
-#endif
-
 namespace {
 
 constexpr size_t NR = kAvx512NR;
