@@ -38,12 +38,25 @@ describe('backend', () => {
     expect(() => setIsa('neon512' as IsaName)).toThrow(RangeError);
   });
 
-  test('DENDRITE_ISA=scalar forces the scalar path for a whole process', () => {
-    // Load the addon binary directly in a child process with the variable set.
+  // Loads the addon binary directly in a child process with DENDRITE_ISA set; returns its ISA.
+  const isaWith = (value: string): string => {
     const file = addonCandidates()[0];
-    const out = execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(file)}).backendInfo().isa)`], {
-      env: { ...process.env, DENDRITE_ISA: 'scalar' },
+    return execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(file)}).backendInfo().isa)`], {
+      env: { ...process.env, DENDRITE_ISA: value },
     }).toString().trim();
-    expect(out).toBe('scalar');
+  };
+
+  test('DENDRITE_ISA=scalar forces the scalar path for a whole process', () => {
+    expect(isaWith('scalar')).toBe('scalar');
+  });
+
+  test('DENDRITE_ISA caps the ISA at a level the CPU has, and an unknown or unsupported one is ignored', () => {
+    const best = backendInfo().bestIsa;
+    const levels = ['scalar', 'avx2', 'avx512'];
+    for (const level of levels) {
+      const supported = levels.indexOf(level) <= levels.indexOf(best);
+      expect(isaWith(level)).toBe(supported ? level : best);
+    }
+    expect(isaWith('sse9')).toBe(best);
   });
 });
