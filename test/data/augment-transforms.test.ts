@@ -102,8 +102,7 @@ test('dd.data.augment is the transform API, and a pipeline drives a DataLoader t
   const n = 10;
   const ds = new dd.data.Dataset({ data: batch(n, 1, 6, 6).data.slice(), shape: [n, 1, 6, 6] }, { data: new Int32Array(n), shape: [n] });
   const pipeline = dd.data.augment.compose([dd.data.augment.randomShift({ pad: 1 }), dd.data.augment.horizontalFlip()], { seed: 3 });
-  // DataLoader's option is typed as ImageAugmenter; the pipeline has the same outputShape/apply interface.
-  const loader = () => new dd.data.DataLoader(ds, { batchSize: 4, shuffle: true, seed: 1, augment: pipeline as never, reuseBuffers: false });
+  const loader = () => new dd.data.DataLoader(ds, { batchSize: 4, shuffle: true, seed: 1, augment: pipeline, reuseBuffers: false });
   const a = [...loader().epoch(2)].map((b) => Array.from(b.x.data));
   const b = [...loader().epoch(2)].map((b) => Array.from(b.x.data));
   expect(a).toEqual(b);

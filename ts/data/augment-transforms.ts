@@ -13,6 +13,7 @@
  * on every run, whatever ran before it and on any number of threads.
  */
 import { native } from '../native';
+import type { BatchAugmenter } from './augment';
 import { allocFloat32 } from '../tensor/alloc';
 import { philoxBlock } from '../tensor/philox';
 import { formatShape } from '../tensor/shape';
@@ -209,7 +210,7 @@ export interface ComposeOptions {
 }
 
 /** Transforms applied in order to each batch; see the module comment for how its randomness is seeded. */
-export class AugmentPipeline {
+export class AugmentPipeline implements BatchAugmenter {
   readonly transforms: readonly ImageTransform[];
   readonly seed: number;
   private scratch: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];

@@ -84,10 +84,22 @@ function nonNegative(value: number | undefined, name: string): number {
 }
 
 /**
+ * What a DataLoader asks of its `augment` option: the augmented batch's shape,
+ * and the augmentation of one batch under a per-batch seed. ImageAugmenter and
+ * the pipelines of dd.data.augment.compose([...]) both are one.
+ */
+export interface BatchAugmenter {
+  /** Shape of the augmented batch for an input batch of `shape` [n, c, h, w]. */
+  outputShape(shape: readonly number[]): number[];
+  /** Augments `batch` with the random choices of `seed` (a uint32), into `out` when given. */
+  apply(batch: ShapedArray<Float32Array>, seed: number, out?: Float32Array): ShapedArray<Float32Array>;
+}
+
+/**
  * A seeded augmentation pipeline: crop/shift and flip, then rotation, then
  * noise, each only when asked for. Scratch buffers are kept between batches.
  */
-export class ImageAugmenter {
+export class ImageAugmenter implements BatchAugmenter {
   private readonly padding: number;
   private readonly cropHeight: number | undefined;
   private readonly cropWidth: number | undefined;

@@ -17,7 +17,7 @@
  */
 import { ShapedArray, productOf } from './arrays';
 import { Dataset, LabelArray } from './dataset';
-import { ImageAugmenter } from './augment';
+import type { BatchAugmenter } from './augment';
 import { SeededRandom, deriveSeed } from './random';
 
 export interface DataLoaderOptions {
@@ -28,8 +28,11 @@ export interface DataLoaderOptions {
   seed?: number;
   /** Skip the last batch when it would be smaller than batchSize (default false). */
   dropLast?: boolean;
-  /** Augmentation applied to each batch's x (NCHW samples), seeded per (epoch, batch). */
-  augment?: ImageAugmenter;
+  /**
+   * Augmentation applied to each batch's x (NCHW samples), seeded per (epoch, batch):
+   * dd.data.augment.compose([...]) or an ImageAugmenter.
+   */
+  augment?: BatchAugmenter;
   /** Reuse a ring of two buffer sets (default true); see the module comment for when a batch is overwritten. */
   reuseBuffers?: boolean;
 }
@@ -63,7 +66,7 @@ export class DataLoader implements Iterable<Batch> {
   readonly shuffle: boolean;
   readonly seed: number;
   readonly dropLast: boolean;
-  private readonly augment: ImageAugmenter | undefined;
+  private readonly augment: BatchAugmenter | undefined;
   private readonly reuseBuffers: boolean;
   private ring: BufferSet[] = [];
   private assembled = 0; // batches assembled so far, across epochs: picks the ring slot
@@ -79,7 +82,11 @@ export class DataLoader implements Iterable<Batch> {
     this.seed = options.seed ?? 0;
     if (!Number.isInteger(this.seed)) throw new RangeError(`DataLoader: seed must be an integer, got ${this.seed}`);
     this.dropLast = options.dropLast ?? false;
-    this.augment = options.augment;
+    const augment = options.augment;
+    if (augment !== undefined && (typeof augment?.apply !== 'function' || typeof augment.outputShape !== 'function')) {
+      throw new TypeError('DataLoader: augment must have apply(batch, seed, out) and outputShape(shape) (e.g. dd.data.augment.compose([...]))');
+    }
+    this.augment = augment;
     this.reuseBuffers = options.reuseBuffers ?? true;
     if (this.augment && dataset.sampleShape.length !== 3) {
       throw new RangeError(`DataLoader: augmentation needs image samples [c, h, w], got [${dataset.sampleShape}]`);

@@ -13,7 +13,7 @@ export type { LabelArray } from './dataset';
 export { DataLoader } from './data-loader';
 export type { Batch, DataLoaderOptions } from './data-loader';
 export { ImageAugmenter, addGaussianNoise, rotateImages, shiftFlipImages } from './augment';
-export type { AugmentOptions, AugmentParameters } from './augment';
+export type { AugmentOptions, AugmentParameters, BatchAugmenter } from './augment';
 export { arrayToTensor, tensorToArray, batchToTensors, tensorBatches, datasetToTensors, datasetFromTensors } from './tensors';
 export type { TensorBatch } from './tensors';
 /** Composable, seeded per-batch transforms: dd.data.augment.compose([randomShift({ pad: 2 }), horizontalFlip()], { seed }). */
