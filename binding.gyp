@@ -27,6 +27,18 @@
       ],
     },
     {
+      'target_name': 'dendrite_kernels_avx512',
+      'type': 'static_library',
+      'conditions': [
+        ['target_arch=="x64" or target_arch=="ia32"', {
+          'sources': ['<!@(node scripts/list-sources.js kernels-avx512)'],
+          'cflags_cc': ['-mavx2', '-mfma', '-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq'],
+          'xcode_settings': { 'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma', '-mavx512f', '-mavx512vl', '-mavx512bw', '-mavx512dq'] },
+          'msvs_settings': { 'VCCLCompilerTool': { 'AdditionalOptions': ['/arch:AVX512'] } },
+        }],
+      ],
+    },
+    {
       'target_name': 'dendrite_kernels',
       'type': 'static_library',
       'sources': ['<!@(node scripts/list-sources.js kernels)'],
@@ -37,6 +49,7 @@
       'dependencies': [
         'dendrite_kernels',
         'dendrite_kernels_avx2',
+        'dendrite_kernels_avx512',
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
       ],
       'defines': [

@@ -8,6 +8,10 @@
  *   node bench/train.js --workload w7 --threads 2
  *   node bench/train.js --epochs 1 --limit 200   quick check: 200 batches per epoch, time per epoch extrapolated
  *   node bench/train.js --no-reference           skip PyTorch
+ *   node bench/train.js --workload w7 --threads 2 --seeds 0,1,2,3,4
+ *                                                one run per seed on both sides (PyTorch's
+ *                                                torch.manual_seed(0) is redirected to the
+ *                                                seed), then the mean and range of the accuracies
  *
  * Run `npx tsc -p .` first. Data: $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
  */
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     limit: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     seed: { type: 'string', default: '0' },
+    seeds: { type: 'string' },
   },
 });
 
@@ -53,9 +58,9 @@ function median(xs) {
 }
 
 /** Our run: seconds per epoch (extrapolated to the full epoch when --limit is set) and test accuracy. */
-async function ours(w, threads, epochs, limit, data) {
+async function ours(w, threads, epochs, limit, data, seed) {
   dd.setNumThreads(threads);
-  dd.manualSeed(Number(values.seed));
+  dd.manualSeed(seed);
   const model = w.make();
   const optimizer = new dd.optim.Adam(model.parameters(), { lr: 1e-3 });
   const batchSize = DEFAULT_BATCH[w.kind];
@@ -79,17 +84,26 @@ async function ours(w, threads, epochs, limit, data) {
   // One fit per epoch, so that --limit (which stops fit) cuts batches, not epochs.
   for (let e = 0; e < epochs; e++) {
     await dd.fit(model, data.train, {
-      epochs: e + 1, initialEpoch: e, batchSize, optimizer, loss: 'crossEntropy', seed: Number(values.seed) + e, verbose: 0, callbacks: [timer],
+      epochs: e + 1, initialEpoch: e, batchSize, optimizer, loss: 'crossEntropy', seed: seed + e, verbose: 0, callbacks: [timer],
     });
   }
   const { accuracy } = await dd.evaluate(model, data.test, { batchSize: 1000 });
   return { epochSeconds, accuracy };
 }
 
-function torch(w, threads, epochs) {
+// Runs the reference script as it is, except that its torch.manual_seed(0) seeds with `seed`.
+const SEEDED_RUNNER = [
+  'import runpy, sys, torch',
+  'seed = int(sys.argv.pop(1)); seed_with = torch.manual_seed',
+  'torch.manual_seed = lambda _ignored: seed_with(seed)',
+  'sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")',
+].join('\n');
+
+function torch(w, threads, epochs, seed) {
   if (values['no-reference']) return { error: 'skipped' };
   if (!fs.existsSync(reference)) return { error: 'reference unavailable (no train_torch.py)' };
-  const r = spawnSync(python, [reference, dataDir, w.kind, String(epochs), String(threads)], {
+  const args = [reference, dataDir, w.kind, String(epochs), String(threads)];
+  const r = spawnSync(python, seed === 0 ? args : ['-c', SEEDED_RUNNER, String(seed), ...args], {
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -106,6 +120,7 @@ function torch(w, threads, epochs) {
 async function main() {
   const info = dd.backendInfo();
   const limit = values.limit === undefined ? 0 : Number(values.limit);
+  const seeds = (values.seeds ?? values.seed).split(',').map(Number);
   console.log(`dendrite ${info.isa}, ${info.hardwareThreads} hardware threads; PyTorch with OMP_WAIT_POLICY=PASSIVE`);
   if (limit) console.log(`--limit ${limit}: our epochs stop after ${limit} batches, time per epoch extrapolated; accuracy is after those batches`);
   const t0 = performance.now();
@@ -117,34 +132,53 @@ async function main() {
     if (!w) throw new RangeError(`unknown workload ${id}; use w6, w7`);
     const epochs = values.epochs === undefined ? w.epochs : Number(values.epochs);
     for (const threads of values.threads.split(',').map(Number)) {
-      const a = await ours(w, threads, epochs, limit, data);
-      const b = torch(w, threads, limit ? 1 : epochs);
-      const row = {
-        workload: id.toUpperCase(), threads, epochs,
-        ours_s: median(a.epochSeconds), ours_acc: a.accuracy,
-        torch_s: b.error ? NaN : median(b.epochSeconds), torch_acc: b.error ? NaN : b.accuracy,
-        note: b.error || '',
-      };
-      row.ratio = row.torch_s / row.ours_s;
-      rows.push(row);
-      console.log(
-        `${row.workload} ${threads}T: dendrite ${row.ours_s.toFixed(2)} s/epoch (epochs ${a.epochSeconds.map((s) => s.toFixed(2)).join(', ')}), ` +
-          `test acc ${(100 * a.accuracy).toFixed(2)}%` +
-          (b.error ? `; PyTorch: ${b.error}` : `; PyTorch ${row.torch_s.toFixed(2)} s/epoch, test acc ${(100 * b.accuracy).toFixed(2)}%`),
-      );
+      for (const seed of seeds) {
+        const a = await ours(w, threads, epochs, limit, data, seed);
+        const b = torch(w, threads, limit ? 1 : epochs, seed);
+        const row = {
+          workload: id.toUpperCase(), threads, epochs, seed,
+          ours_s: median(a.epochSeconds), ours_acc: a.accuracy,
+          torch_s: b.error ? NaN : median(b.epochSeconds), torch_acc: b.error ? NaN : b.accuracy,
+          note: b.error || '',
+        };
+        row.ratio = row.torch_s / row.ours_s;
+        rows.push(row);
+        console.log(
+          `${row.workload} ${threads}T seed ${seed}: dendrite ${row.ours_s.toFixed(2)} s/epoch (epochs ${a.epochSeconds.map((s) => s.toFixed(2)).join(', ')}), ` +
+            `test acc ${pct2(a.accuracy)}` +
+            (b.error ? `; PyTorch: ${b.error}` : `; PyTorch ${row.torch_s.toFixed(2)} s/epoch, test acc ${pct2(b.accuracy)}`),
+        );
+      }
     }
   }
-  console.log('\n| workload | threads | epochs | dendrite s/epoch | PyTorch s/epoch | PyTorch/dendrite | dendrite test acc | PyTorch test acc |');
-  console.log('|---|---|---|---|---|---|---|---|');
+  const pct = (x) => (Number.isNaN(x) ? 'n/a' : pct2(x));
+  const num = (x, d) => (Number.isNaN(x) ? 'n/a' : x.toFixed(d));
+  console.log('\n| workload | threads | epochs | seed | dendrite s/epoch | PyTorch s/epoch | PyTorch/dendrite | dendrite test acc | PyTorch test acc |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
-    const pct = (x) => (Number.isNaN(x) ? 'n/a' : `${(100 * x).toFixed(2)}%`);
-    const num = (x, d) => (Number.isNaN(x) ? 'n/a' : x.toFixed(d));
-    console.log(`| ${r.workload} | ${r.threads} | ${r.epochs} | ${num(r.ours_s, 2)} | ${num(r.torch_s, 2)} | ${num(r.ratio, 2)} | ${pct(r.ours_acc)} | ${pct(r.torch_acc)} |`);
+    console.log(`| ${r.workload} | ${r.threads} | ${r.epochs} | ${r.seed} | ${num(r.ours_s, 2)} | ${num(r.torch_s, 2)} | ${num(r.ratio, 2)} | ${pct(r.ours_acc)} | ${pct(r.torch_acc)} |`);
+  }
+  if (seeds.length > 1) {
+    console.log('\nAccuracy over the seeds (mean, min–max):');
+    const groups = new Map();
+    for (const r of rows) {
+      const key = `${r.workload} ${r.threads}T`;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(r);
+    }
+    const summary = (xs) => {
+      const ok = xs.filter((x) => !Number.isNaN(x));
+      if (ok.length === 0) return 'n/a';
+      return `${pct2(ok.reduce((a, b) => a + b, 0) / ok.length)} (${pct2(Math.min(...ok))}–${pct2(Math.max(...ok))})`;
+    };
+    for (const [key, rs] of groups) {
+      console.log(`  ${key}: dendrite ${summary(rs.map((r) => r.ours_acc))}; PyTorch ${summary(rs.map((r) => r.torch_acc))}`);
+    }
   }
   if (!limit) {
     for (const r of rows) {
       const w = WORKLOADS[r.workload.toLowerCase()];
-      if (r.epochs === w.epochs && r.ours_acc < w.target) console.log(`NOTE: ${r.workload} ${r.threads}T accuracy ${pct2(r.ours_acc)} is below the target ${pct2(w.target)}`);
+      if (r.epochs === w.epochs && r.ours_acc < w.target) console.log(`NOTE: ${r.workload} ${r.threads}T seed ${r.seed} accuracy ${pct2(r.ours_acc)} is below the target ${pct2(w.target)}`);
     }
   }
 }

@@ -1,11 +1,11 @@
 import { execFileSync } from 'child_process';
 import { addonCandidates } from '../ts/native';
-import { backendInfo, getNumThreads, setIsa, setNumThreads } from '../ts/backend';
+import { backendInfo, getNumThreads, IsaName, setIsa, setNumThreads } from '../ts/backend';
 
 describe('backend', () => {
   test('reports ISA and threads', () => {
     const info = backendInfo();
-    expect(['avx2', 'scalar']).toContain(info.isa);
+    expect(['avx512', 'avx2', 'scalar']).toContain(info.isa);
     expect(info.threads).toBeGreaterThanOrEqual(1);
     expect(info.hardwareThreads).toBeGreaterThanOrEqual(1);
     expect(info.napiVersion).toBe(9);
@@ -34,16 +34,29 @@ describe('backend', () => {
     const isa = backendInfo().isa;
     setIsa('scalar');
     expect(backendInfo().isa).toBe('scalar');
-    setIsa(isa as 'avx2' | 'scalar');
-    expect(() => setIsa('neon512' as 'avx2')).toThrow(RangeError);
+    setIsa(isa as IsaName);
+    expect(() => setIsa('neon512' as IsaName)).toThrow(RangeError);
   });
 
-  test('DENDRITE_ISA=scalar forces the scalar path for a whole process', () => {
-    // Load the addon binary directly in a child process with the variable set.
+  // Loads the addon binary directly in a child process with DENDRITE_ISA set; returns its ISA.
+  const isaWith = (value: string): string => {
     const file = addonCandidates()[0];
-    const out = execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(file)}).backendInfo().isa)`], {
-      env: { ...process.env, DENDRITE_ISA: 'scalar' },
+    return execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(file)}).backendInfo().isa)`], {
+      env: { ...process.env, DENDRITE_ISA: value },
     }).toString().trim();
-    expect(out).toBe('scalar');
+  };
+
+  test('DENDRITE_ISA=scalar forces the scalar path for a whole process', () => {
+    expect(isaWith('scalar')).toBe('scalar');
+  });
+
+  test('DENDRITE_ISA caps the ISA at a level the CPU has, and an unknown or unsupported one is ignored', () => {
+    const best = backendInfo().bestIsa;
+    const levels = ['scalar', 'avx2', 'avx512'];
+    for (const level of levels) {
+      const supported = levels.indexOf(level) <= levels.indexOf(best);
+      expect(isaWith(level)).toBe(supported ? level : best);
+    }
+    expect(isaWith('sse9')).toBe(best);
   });
 });

@@ -2,7 +2,7 @@
 import { native } from './native';
 
 export interface BackendInfo {
-  /** ISA of the kernels that run: 'avx2' or 'scalar'. */
+  /** ISA of the kernels that run: 'avx512', 'avx2' or 'scalar'. */
   isa: string;
   /** Best ISA this CPU supports. */
   bestIsa: string;
@@ -28,11 +28,14 @@ export function getNumThreads(): number {
 }
 
 /**
- * Selects the kernels' ISA ('avx2' or 'scalar'). Meant for tests and
- * comparisons; the best one is chosen at load, and DENDRITE_ISA=scalar forces
- * the portable path for a whole process.
+ * Selects the kernels' ISA. Meant for tests and comparisons; the best one the
+ * CPU runs is chosen at load, and DENDRITE_ISA=avx2 (or scalar) caps it for a
+ * whole process. Families without an AVX-512 kernel run their AVX2 one under
+ * 'avx512'.
  */
-export function setIsa(isa: 'avx2' | 'scalar'): void {
+export type IsaName = 'avx512' | 'avx2' | 'scalar';
+
+export function setIsa(isa: IsaName): void {
   native().setIsa(isa);
 }
 

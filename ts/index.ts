@@ -2,7 +2,7 @@
 import './tensor/methods';
 
 export { backendInfo, setNumThreads, getNumThreads, setIsa, releaseWorkspace } from './backend';
-export type { BackendInfo } from './backend';
+export type { BackendInfo, IsaName } from './backend';
 
 // Tensors and their creation.
 export { Tensor } from './tensor/tensor';

@@ -36,7 +36,7 @@ Napi::Value set_isa(const Napi::CallbackInfo& info) {
   std::string name = args.string(0, "isa");
   Isa isa;
   if (!parse_isa(name.c_str(), &isa)) {
-    args.range_error("setIsa: argument 'isa' must be 'scalar' or 'avx2', got '" + name + "'");
+    args.range_error("setIsa: argument 'isa' must be 'scalar', 'avx2' or 'avx512', got '" + name + "'");
   }
   if (!cpu_supports(isa)) args.range_error("setIsa: this CPU cannot run '" + name + "' kernels");
   AddonData::of(info.Env()).isa = isa;

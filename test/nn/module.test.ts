@@ -129,3 +129,25 @@ test('a cached op output in a field is not taken for a parameter', () => {
   m.call(dd.ones([1, 2]));
   expect([...m.namedParameters()].map(([n]) => n)).toEqual(['lin.weight', 'lin.bias']);
 });
+
+test('Sequential computes ReLU → MaxPool2d as pool-then-ReLU with the same values and gradients', () => {
+  dd.manualSeed(3);
+  const conv = new nn.Conv2d(2, 3, 3, { padding: 1 });
+  const seq = new nn.Sequential(conv, new nn.ReLU(), new nn.MaxPool2d(2));
+  // Shifted down so that many 2×2 windows hold no positive value.
+  const x = dd.randn([2, 2, 6, 6]).sub(0.8);
+  const weights = dd.randn([2, 3, 3, 3]);
+  const run = (f: (x: dd.Tensor) => dd.Tensor) => {
+    seq.zeroGrad();
+    const xi = x.detach();
+    xi.requiresGrad = true;
+    const y = f(xi);
+    y.mul(weights).sum().backward();
+    return { y: y.toArray(), gx: xi.grad!.toArray(), gw: conv.weight.grad!.toArray(), gb: conv.bias!.grad!.toArray() };
+  };
+  const fused = run((xi) => seq.forward(xi));
+  const plain = run((xi) => dd.maxPool2d(dd.relu(conv.forward(xi)), 2));
+  expect(fused).toEqual(plain);
+  const y = fused.y as number[][][][];
+  expect(y.flat(3).filter((v) => v === 0).length).toBeGreaterThan(4);
+});

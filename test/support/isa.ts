@@ -1,9 +1,10 @@
 /** Runs a kernel test body under every ISA path this CPU has (the scalar one always). */
 import { native } from '../../ts/native';
+import type { IsaName } from '../../ts/backend';
 
-export function availableIsas(): Array<'scalar' | 'avx2'> {
-  const best = native().backendInfo().bestIsa;
-  return best === 'avx2' ? ['scalar', 'avx2'] : ['scalar'];
+export function availableIsas(): IsaName[] {
+  const all: IsaName[] = ['scalar', 'avx2', 'avx512'];
+  return all.slice(0, all.indexOf(native().backendInfo().bestIsa as IsaName) + 1);
 }
 
 /** Calls fn once per ISA and thread count, restoring the backend afterwards. */

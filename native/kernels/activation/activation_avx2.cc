@@ -4,6 +4,7 @@
 
 #include "activation/vector_math_avx2.h"
 #include "elementwise/simd_avx2.h"
+#include "elementwise/op_dispatch.h"
 #include "elementwise/unary_kernels.h"
 
 namespace dendrite {
@@ -63,25 +64,17 @@ void backward_span(const float* x, const float* y, const float* gy, float* gx, s
   simd::map_span3(x, y, gy, gx, n, [p](__m256 a, __m256 b, __m256 g) { return backward_one<Op>(a, b, g, p); });
 }
 
-template <UnaryOp Op>
-UnarySpanKernels entry() {
-  return {forward_span<Op>, backward_span<Op>};
-}
+struct Entry {
+  template <UnaryOp Op>
+  UnarySpanKernels make() const {
+    return {forward_span<Op>, backward_span<Op>};
+  }
+};
 
 }  // namespace
 
 UnarySpanKernels activation_kernels_avx2(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Relu: return entry<UnaryOp::Relu>();
-    case UnaryOp::Sigmoid: return entry<UnaryOp::Sigmoid>();
-    case UnaryOp::Tanh: return entry<UnaryOp::Tanh>();
-    case UnaryOp::LeakyRelu: return entry<UnaryOp::LeakyRelu>();
-    case UnaryOp::Elu: return entry<UnaryOp::Elu>();
-    case UnaryOp::Gelu: return entry<UnaryOp::Gelu>();
-    case UnaryOp::Silu: return entry<UnaryOp::Silu>();
-    case UnaryOp::Softplus: return entry<UnaryOp::Softplus>();
-    default: return {};
-  }
+  return select_activation(op, Entry{});
 }
 
 }  // namespace dendrite

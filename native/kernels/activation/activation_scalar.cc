@@ -3,6 +3,7 @@
 // definitions with vectorised exp/log/erfc.
 #include <cmath>
 
+#include "elementwise/op_dispatch.h"
 #include "elementwise/unary_kernels.h"
 
 namespace dendrite {
@@ -58,25 +59,17 @@ void backward_span(const float* x, const float* y, const float* gy, float* gx, s
   for (size_t i = 0; i < n; ++i) gx[i] = backward_one<Op>(x[i], y[i], gy[i], p);
 }
 
-template <UnaryOp Op>
-UnarySpanKernels entry() {
-  return {forward_span<Op>, backward_span<Op>};
-}
+struct Entry {
+  template <UnaryOp Op>
+  UnarySpanKernels make() const {
+    return {forward_span<Op>, backward_span<Op>};
+  }
+};
 
 }  // namespace
 
 UnarySpanKernels activation_kernels_scalar(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Relu: return entry<UnaryOp::Relu>();
-    case UnaryOp::Sigmoid: return entry<UnaryOp::Sigmoid>();
-    case UnaryOp::Tanh: return entry<UnaryOp::Tanh>();
-    case UnaryOp::LeakyRelu: return entry<UnaryOp::LeakyRelu>();
-    case UnaryOp::Elu: return entry<UnaryOp::Elu>();
-    case UnaryOp::Gelu: return entry<UnaryOp::Gelu>();
-    case UnaryOp::Silu: return entry<UnaryOp::Silu>();
-    case UnaryOp::Softplus: return entry<UnaryOp::Softplus>();
-    default: return {};
-  }
+  return select_activation(op, Entry{});
 }
 
 }  // namespace dendrite

@@ -50,7 +50,7 @@ void augment_gaussian_noise(const Context& ctx, const float* in, float* out, siz
                             uint32_t seed, uint64_t offset, bool clamp, float lo, float hi) {
   const NoiseRule rule{normal_stream::key_of(seed), stddev, clamp, lo, hi};
 #ifdef DENDRITE_AUGMENT_HAS_AVX2
-  const bool avx2_path = ctx.isa == Isa::Avx2;
+  const bool avx2_path = has_avx2(ctx.isa);
 #else
   const bool avx2_path = false;
 #endif

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "conv/conv2d.h"
+#include "conv/chunk_rows.h"
 #include "conv/conv2d_chunks.h"
 #include "conv/im2col.h"
 #include "conv/row_ops.h"
@@ -12,6 +13,8 @@ namespace {
 
 // Elements per parallel task below which splitting costs more than it saves.
 constexpr size_t kMinTaskFloats = 16384;
+// Shortest slice of the depth worth its own partial weight gradient.
+constexpr size_t kMinSliceDepth = 256;
 // Multiply-adds per thread below which gemm_f32 does not split a product (its
 // threshold): products smaller than this times the thread count leave
 // threads idle unless several run side by side.
@@ -30,7 +33,41 @@ void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy,
   });
 }
 
-// gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images,
+// gW[o, k] (= when `first`, else +=) gy · colᵀ, where gy [o, depth] has rows
+// ld_gy apart and col [k, depth] rows ld_col apart.
+//
+// One product when gW has enough tiles to give every thread work; otherwise
+// (a few output channels of a shallow patch: W7's first layer has gW 32×9)
+// the depth is cut into one slice per thread, each summed into a private
+// partial by products run side by side, and the partials added up at the end.
+void accumulate_weight_gradient(const Context& ctx, size_t o, size_t k, size_t depth, const float* gy,
+                                size_t ld_gy, const float* col, size_t ld_col, bool first, float* gw) {
+  const size_t threads = static_cast<size_t>(ctx.threads());
+  const size_t tiles = ((o + 7) / 8) * ((k + 15) / 16);
+  const size_t slices = std::min(threads, depth / kMinSliceDepth);
+  if (slices <= 1 || tiles >= 4 * threads) {
+    gemm_f32(ctx, false, true, o, k, depth, 1.0f, gy, ld_gy, col, ld_col, first ? 0.0f : 1.0f, gw, k);
+    return;
+  }
+  const size_t size = o * k, slice = depth / slices, rest = depth - slices * slice;
+  float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsConvTemp2, 0), slices * size);
+  gemm_f32_batched(ctx, false, true, o, k, slice, 1.0f, gy, ld_gy, slice, col, ld_col, slice, 0.0f, partial, k,
+                   size, slices);
+  if (rest != 0) {
+    gemm_f32(ctx, false, true, o, k, rest, 1.0f, gy + slices * slice, ld_gy, col + slices * slice, ld_col, 1.0f,
+             partial, k);
+  }
+  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
+    for (size_t e = e0; e < e1; ++e) {
+      float total = first ? 0.0f : gw[e];
+      for (size_t p = 0; p < slices; ++p) total += partial[p * size + e];
+      gw[e] = total;
+    }
+  });
+}
+
+// gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images
+// (chunks whose units are not side by side),
 // where gy_i [o, tile] starts at gy + i·gy_stride with rows ld_gy apart and
 // col_i [k, tile] at col + i·col_stride with rows `tile` apart.
 //
@@ -39,7 +76,7 @@ void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy,
 // thread accumulates its own share of the images into a private partial sum
 // (products side by side through gemm_f32_batched), and the partials are added
 // up at the end.
-void accumulate_weight_gradient(const Context& ctx, size_t o, size_t k, size_t tile, const float* gy,
+void accumulate_weight_gradient_per_image(const Context& ctx, size_t o, size_t k, size_t tile, const float* gy,
                                 size_t ld_gy, size_t gy_stride, const float* col, size_t col_stride,
                                 size_t images, bool first, float* gw) {
   if (images == 0) return;
@@ -86,14 +123,15 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
   }
 
   if (g.is_pointwise()) {
-    // gW[o, c] = Σ_b gy_b[o, p] · x_b[c, p]ᵀ
-    if (gw != nullptr) accumulate_weight_gradient(ctx, g.o, g.c, plane, gy, plane, out_image, x, in_image, g.n, true, gw);
-    // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]
+    // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]: each image is its own column matrix.
     if (gx != nullptr) {
       gemm_f32_batched(ctx, true, false, g.c, plane, g.o, 1.0f, w, g.c, 0, gy, plane, out_image, 0.0f, gx,
                        plane, in_image, g.n);
     }
-    return;
+    // gW goes through the chunks below (their im2col is a copy), so small
+    // planes are summed side by side in one product.
+    gx = nullptr;
+    if (gw == nullptr) return;
   }
 
   const ConvChunking plan = conv_chunking(g);
@@ -105,23 +143,37 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
                                                              k * plan.buffer_floats());
   bool first_weight_product = true;
   for_each_conv_chunk(g, plan, [&](const ConvChunk& chunk) {
-    const size_t tile = chunk.tile();
+    const size_t tile = chunk.tile(), ld = chunk.ld();
     if (gw != nullptr) {
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-        im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
+        im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1,
+                        col + chunk.unit_offset(u, k), ld);
       });
-      // gW[o, k] += gy_b[o, p0:p1] · col_bᵀ
-      accumulate_weight_gradient(ctx, g.o, k, tile, gy + chunk.first * out_image + chunk.p0, plane, out_image, col,
-                                 k * tile, chunk.images, first_weight_product, gw);
-      first_weight_product = false;
     }
-    if (gx != nullptr) {
+    if (!chunk.side_by_side) {
+      const float* gy_chunk = gy + chunk.first * out_image + chunk.p0;
+      // gW[o, k] += gy_b[o, p0:p1] · col_bᵀ
+      if (gw != nullptr) {
+        accumulate_weight_gradient_per_image(ctx, g.o, k, tile, gy_chunk, plane, out_image, col, k * tile,
+                                             chunk.images, first_weight_product, gw);
+      }
       // gcol_b = W[o, k]ᵀ · gy_b[o, p0:p1], then folded back onto the image.
-      gemm_f32_batched(ctx, true, false, k, tile, g.o, 1.0f, w, k, 0, gy + chunk.first * out_image + chunk.p0,
-                       plane, out_image, 0.0f, gcol, tile, k * tile, chunk.images);
+      if (gx != nullptr) {
+        gemm_f32_batched(ctx, true, false, k, tile, g.o, 1.0f, w, k, 0, gy_chunk, plane, out_image, 0.0f, gcol,
+                         tile, k * tile, chunk.images);
+      }
+    } else {
+      // The chunk's output gradient gathered into one [o, width] matrix, like the columns.
+      float* gy_chunk = ctx.workspace->get_as<float>(Workspace::key(kWsConvTemp3, 0), g.o * plan.buffer_floats());
+      chunk_rows_to_matrix(ctx, chunk, g.o, plane, gy, gy_chunk);
+      if (gw != nullptr) accumulate_weight_gradient(ctx, g.o, k, ld, gy_chunk, ld, col, ld, first_weight_product, gw);
+      if (gx != nullptr) gemm_f32(ctx, true, false, k, ld, g.o, 1.0f, w, k, gy_chunk, ld, 0.0f, gcol, ld);
+    }
+    first_weight_product = first_weight_product && gw == nullptr;
+    if (gx != nullptr) {
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-        col2im_channels(ctx.isa, g, gcol + u * k * tile, c0, c1, chunk.p0, chunk.p1, gx + (chunk.first + u) * in_image,
-                        chunk.p0 == 0);
+        col2im_channels(ctx.isa, g, gcol + chunk.unit_offset(u, k), ld, c0, c1, chunk.p0, chunk.p1,
+                        gx + (chunk.first + u) * in_image, chunk.p0 == 0);
       });
     }
   });

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "conv/conv2d.h"
+#include "conv/chunk_rows.h"
 #include "conv/conv2d_chunks.h"
 #include "conv/im2col.h"
 #include "conv/row_ops.h"
@@ -53,15 +54,24 @@ void conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x,
   const ConvChunking plan = conv_chunking(g);
   float* col = ctx.workspace->get_as<float>(Workspace::key(kWsIm2col, 0), k * plan.buffer_floats());
   for_each_conv_chunk(g, plan, [&](const ConvChunk& chunk) {
-    const size_t tile = chunk.tile();
-    // Column matrices of every unit of the chunk.
+    const size_t tile = chunk.tile(), ld = chunk.ld();
     for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
-      im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1, col + u * k * tile);
+      im2col_channels(ctx.isa, g, x + (chunk.first + u) * in_image, c0, c1, chunk.p0, chunk.p1,
+                      col + chunk.unit_offset(u, k), ld);
     });
-    // out_b[:, p0:p1] = W[o, k] · col_b, written in place with row stride plane.
-    gemm_f32_batched(ctx, false, false, g.o, tile, k, 1.0f, w, k, 0, col, tile, k * tile, 0.0f,
-                     out + chunk.first * out_image + chunk.p0, plane, out_image, chunk.images);
-    if (bias != nullptr) add_bias(ctx, g, bias, out, chunk.first, chunk.images, chunk.p0, chunk.p1);
+    if (!chunk.side_by_side) {
+      // out_b[:, p0:p1] = W[o, k] · col_b, written in place with row stride
+      // plane (products side by side on the threads when each is small).
+      gemm_f32_batched(ctx, false, false, g.o, tile, k, 1.0f, w, k, 0, col, tile, k * tile, 0.0f,
+                       out + chunk.first * out_image + chunk.p0, plane, out_image, chunk.images);
+      if (bias != nullptr) add_bias(ctx, g, bias, out, chunk.first, chunk.images, chunk.p0, chunk.p1);
+      return;
+    }
+    // One product for the chunk, Y[o, width] = W · col, then each image's
+    // rows moved to their place (with the bias added on the way).
+    float* y = ctx.workspace->get_as<float>(Workspace::key(kWsConvTemp, 0), g.o * plan.buffer_floats());
+    gemm_f32(ctx, false, false, g.o, ld, k, 1.0f, w, k, col, ld, 0.0f, y, ld);
+    matrix_to_chunk_rows(ctx, chunk, g.o, plane, y, bias, out);
   });
 }
 

@@ -27,19 +27,19 @@ struct PortableRows {
 }  // namespace
 
 void im2col_channels(Isa isa, const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0,
-                     size_t p1, float* col) {
+                     size_t p1, float* col, size_t ld) {
 #ifdef DENDRITE_IM2COL_HAS_AVX2
-  if (isa == Isa::Avx2) return avx2::im2col_channels(g, image, c0, c1, p0, p1, col);
+  if (has_avx2(isa)) return avx2::im2col_channels(g, image, c0, c1, p0, p1, col, ld);
 #endif
-  im2col_rows::gather<PortableRows>(g, image, c0, c1, p0, p1, col);
+  im2col_rows::gather<PortableRows>(g, image, c0, c1, p0, p1, col, ld);
 }
 
-void col2im_channels(Isa isa, const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0,
+void col2im_channels(Isa isa, const Conv2dGeometry& g, float* col, size_t ld, size_t c0, size_t c1, size_t p0,
                      size_t p1, float* image_grad, bool zero_first) {
 #ifdef DENDRITE_IM2COL_HAS_AVX2
-  if (isa == Isa::Avx2) return avx2::col2im_channels(g, col, c0, c1, p0, p1, image_grad, zero_first);
+  if (has_avx2(isa)) return avx2::col2im_channels(g, col, ld, c0, c1, p0, p1, image_grad, zero_first);
 #endif
-  im2col_rows::scatter_add<PortableRows>(g, col, c0, c1, p0, p1, image_grad, zero_first);
+  im2col_rows::scatter_add<PortableRows>(g, col, ld, c0, c1, p0, p1, image_grad, zero_first);
 }
 
 }  // namespace dendrite

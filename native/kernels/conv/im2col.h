@@ -5,7 +5,8 @@
 // The column matrix of one image has patch_size() = c·kh·kw rows, one per
 // (channel, kernel row, kernel column), and one column per output pixel
 // p = oy·ow + ox. For output pixels [p0, p1) the buffer holds P = p1 − p0
-// columns: element (row r, pixel p) is at col[r·P + (p − p0)].
+// columns: element (row r, pixel p) is at col[r·ld + (p − p0)], ld ≥ P (a
+// convolution lays several images' tiles side by side in one matrix).
 #pragma once
 
 #include <cstddef>
@@ -21,19 +22,19 @@ namespace dendrite {
 
 // Writes the rows of channels [c0, c1) for pixels [p0, p1); padding reads as 0.
 void im2col_channels(Isa isa, const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0,
-                     size_t p1, float* col);
+                     size_t p1, float* col, size_t ld);
 
 // Adds the rows of channels [c0, c1) for pixels [p0, p1) back into the image
 // gradient (each column entry to the input pixel it was read from; padding
 // entries are dropped, and may be overwritten with zeros in `col`). With
 // zero_first, planes [c0, c1) are cleared first.
-void col2im_channels(Isa isa, const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0,
+void col2im_channels(Isa isa, const Conv2dGeometry& g, float* col, size_t ld, size_t c0, size_t c1, size_t p0,
                      size_t p1, float* image_grad, bool zero_first);
 
 namespace avx2 {
 void im2col_channels(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0, size_t p1,
-                     float* col);
-void col2im_channels(const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0, size_t p1,
+                     float* col, size_t ld);
+void col2im_channels(const Conv2dGeometry& g, float* col, size_t ld, size_t c0, size_t c1, size_t p0, size_t p1,
                      float* image_grad, bool zero_first);
 }  // namespace avx2
 

@@ -73,13 +73,13 @@ struct Avx2Rows {
 }  // namespace
 
 void im2col_channels(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0, size_t p1,
-                     float* col) {
-  im2col_rows::gather<Avx2Rows>(g, image, c0, c1, p0, p1, col);
+                     float* col, size_t ld) {
+  im2col_rows::gather<Avx2Rows>(g, image, c0, c1, p0, p1, col, ld);
 }
 
-void col2im_channels(const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0, size_t p1,
+void col2im_channels(const Conv2dGeometry& g, float* col, size_t ld, size_t c0, size_t c1, size_t p0, size_t p1,
                      float* image_grad, bool zero_first) {
-  im2col_rows::scatter_add<Avx2Rows>(g, col, c0, c1, p0, p1, image_grad, zero_first);
+  im2col_rows::scatter_add<Avx2Rows>(g, col, ld, c0, c1, p0, p1, image_grad, zero_first);
 }
 
 }  // namespace dendrite::avx2

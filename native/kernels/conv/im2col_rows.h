@@ -102,16 +102,18 @@ inline void zero_edge_columns(const SameSizeRow& r, size_t ow, size_t p0, float*
   }
 }
 
-// Rows of channels [c0, c1) of the column matrix, pixels [p0, p1).
+// Rows of channels [c0, c1) of the column matrix, pixels [p0, p1); rows are
+// ld floats apart in `col`.
 template <class Rows>
-void gather(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0, size_t p1, float* col) {
-  const size_t tile = p1 - p0, stride = g.stride_w;
+void gather(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0, size_t p1, float* col,
+            size_t ld) {
+  const size_t stride = g.stride_w;
   const bool same_size = same_size_rows<Rows>(g);
   for (size_t c = c0; c < c1; ++c) {
     const float* plane = image + c * g.h * g.w;
     for (size_t i = 0; i < g.kh; ++i) {
       for (size_t j = 0; j < g.kw; ++j) {
-        float* row = col + ((c * g.kh + i) * g.kw + j) * tile;
+        float* row = col + ((c * g.kh + i) * g.kw + j) * ld;
         if (same_size) {
           const SameSizeRow r = same_size_row<Rows>(g, i, j, p0, p1);
           Rows::zero(row, r.pa - p0);
@@ -139,16 +141,16 @@ void gather(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, s
 // when zero_first); padding entries are dropped. The entries of `col` that
 // read padding may be overwritten with zeros.
 template <class Rows>
-void scatter_add(const Conv2dGeometry& g, float* col, size_t c0, size_t c1, size_t p0, size_t p1,
+void scatter_add(const Conv2dGeometry& g, float* col, size_t ld, size_t c0, size_t c1, size_t p0, size_t p1,
                  float* image_grad, bool zero_first) {
-  const size_t tile = p1 - p0, stride = g.stride_w;
+  const size_t stride = g.stride_w;
   const bool same_size = same_size_rows<Rows>(g);
   for (size_t c = c0; c < c1; ++c) {
     float* plane = image_grad + c * g.h * g.w;
     if (zero_first) std::memset(plane, 0, g.h * g.w * sizeof(float));
     for (size_t i = 0; i < g.kh; ++i) {
       for (size_t j = 0; j < g.kw; ++j) {
-        float* row = col + ((c * g.kh + i) * g.kw + j) * tile;
+        float* row = col + ((c * g.kh + i) * g.kw + j) * ld;
         if (same_size) {
           // Zero the edge entries first: in the contiguous run they land on a
           // neighbouring row's pixel, to which they must add nothing.

@@ -31,14 +31,14 @@ double sum_floats_scalar(const float* row, size_t n) {
 
 void add_constant(Isa isa, float* row, size_t n, float value) {
 #ifdef DENDRITE_CONV_HAS_AVX2
-  if (isa == Isa::Avx2) return avx2::add_constant(row, n, value);
+  if (has_avx2(isa)) return avx2::add_constant(row, n, value);
 #endif
   add_constant_scalar(row, n, value);
 }
 
 double sum_floats(Isa isa, const float* row, size_t n) {
 #ifdef DENDRITE_CONV_HAS_AVX2
-  if (isa == Isa::Avx2) return avx2::sum_floats(row, n);
+  if (has_avx2(isa)) return avx2::sum_floats(row, n);
 #endif
   return sum_floats_scalar(row, n);
 }

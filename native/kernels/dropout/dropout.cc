@@ -20,7 +20,7 @@ constexpr size_t kStreamingElements = size_t{1} << 22;  // 16 MiB of floats
 
 bool use_avx2(const Context& ctx) {
 #ifdef DENDRITE_DROPOUT_HAS_AVX2
-  return ctx.isa == Isa::Avx2;
+  return has_avx2(ctx.isa);
 #else
   return false;
 #endif

@@ -1,4 +1,5 @@
 #include "elementwise/binary_rows.h"
+#include "elementwise/op_dispatch.h"
 #include "elementwise/scalar_math.h"
 
 namespace dendrite {
@@ -21,19 +22,17 @@ void binary_row(const float* a, ptrdiff_t sa, const float* b, ptrdiff_t sb, floa
   }
 }
 
+struct Entry {
+  template <BinaryOp Op>
+  BinaryRowKernel make() const {
+    return binary_row<Op>;
+  }
+};
+
 }  // namespace
 
 BinaryRowKernel binary_row_kernel_scalar(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Add: return binary_row<BinaryOp::Add>;
-    case BinaryOp::Sub: return binary_row<BinaryOp::Sub>;
-    case BinaryOp::Mul: return binary_row<BinaryOp::Mul>;
-    case BinaryOp::Div: return binary_row<BinaryOp::Div>;
-    case BinaryOp::Pow: return binary_row<BinaryOp::Pow>;
-    case BinaryOp::Maximum: return binary_row<BinaryOp::Maximum>;
-    case BinaryOp::Minimum: return binary_row<BinaryOp::Minimum>;
-  }
-  return nullptr;
+  return select_binary(op, Entry{});
 }
 
 }  // namespace dendrite

@@ -13,6 +13,6 @@
 
 namespace dendrite {
 
-inline bool wants_avx2(const Context& ctx) { return DENDRITE_HAVE_AVX2_KERNELS && ctx.isa == Isa::Avx2; }
+inline bool wants_avx2(const Context& ctx) { return DENDRITE_HAVE_AVX2_KERNELS && has_avx2(ctx.isa); }
 
 }  // namespace dendrite

@@ -4,6 +4,7 @@
 
 #include "activation/vector_math_avx2.h"
 #include "elementwise/simd_avx2.h"
+#include "elementwise/op_dispatch.h"
 #include "elementwise/unary_kernels.h"
 
 namespace dendrite {
@@ -53,25 +54,17 @@ void backward_span(const float* x, const float* y, const float* gy, float* gx, s
   simd::map_span3(x, y, gy, gx, n, [](__m256 a, __m256 b, __m256 g) { return backward_one<Op>(a, b, g); });
 }
 
-template <UnaryOp Op>
-UnarySpanKernels entry() {
-  return {forward_span<Op>, backward_span<Op>};
-}
+struct Entry {
+  template <UnaryOp Op>
+  UnarySpanKernels make() const {
+    return {forward_span<Op>, backward_span<Op>};
+  }
+};
 
 }  // namespace
 
 UnarySpanKernels math_unary_kernels_avx2(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg: return entry<UnaryOp::Neg>();
-    case UnaryOp::Abs: return entry<UnaryOp::Abs>();
-    case UnaryOp::Exp: return entry<UnaryOp::Exp>();
-    case UnaryOp::Log: return entry<UnaryOp::Log>();
-    case UnaryOp::Sqrt: return entry<UnaryOp::Sqrt>();
-    case UnaryOp::Sign: return entry<UnaryOp::Sign>();
-    case UnaryOp::Square: return entry<UnaryOp::Square>();
-    case UnaryOp::Reciprocal: return entry<UnaryOp::Reciprocal>();
-    default: return {};
-  }
+  return select_math_unary(op, Entry{});
 }
 
 }  // namespace dendrite

@@ -1,6 +1,7 @@
 // Portable kernels of the plain unary math ops and their derivatives.
 #include <cmath>
 
+#include "elementwise/op_dispatch.h"
 #include "elementwise/unary_kernels.h"
 
 namespace dendrite {
@@ -44,25 +45,17 @@ void backward_span(const float* x, const float* y, const float* gy, float* gx, s
   for (size_t i = 0; i < n; ++i) gx[i] = backward_one<Op>(x[i], y[i], gy[i]);
 }
 
-template <UnaryOp Op>
-UnarySpanKernels entry() {
-  return {forward_span<Op>, backward_span<Op>};
-}
+struct Entry {
+  template <UnaryOp Op>
+  UnarySpanKernels make() const {
+    return {forward_span<Op>, backward_span<Op>};
+  }
+};
 
 }  // namespace
 
 UnarySpanKernels math_unary_kernels_scalar(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg: return entry<UnaryOp::Neg>();
-    case UnaryOp::Abs: return entry<UnaryOp::Abs>();
-    case UnaryOp::Exp: return entry<UnaryOp::Exp>();
-    case UnaryOp::Log: return entry<UnaryOp::Log>();
-    case UnaryOp::Sqrt: return entry<UnaryOp::Sqrt>();
-    case UnaryOp::Sign: return entry<UnaryOp::Sign>();
-    case UnaryOp::Square: return entry<UnaryOp::Square>();
-    case UnaryOp::Reciprocal: return entry<UnaryOp::Reciprocal>();
-    default: return {};
-  }
+  return select_math_unary(op, Entry{});
 }
 
 }  // namespace dendrite

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "gemm/gemm_kernels.h"
+#include "gemm/tile_6x16.h"
 
 namespace dendrite::gemm {
 

@@ -54,17 +54,16 @@ void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads th
     return;
   }
   threads.count = useful_threads(problem, threads.count);
-  const GemmKernels& kernels = gemm_kernels(ctx.isa);
+  const GemmKernels& kernels = gemm_kernels(ctx.isa, problem.m);
   if (use_small_path(problem)) {
     small_gemm(kernels, problem, threads);
     return;
   }
-  static const GemmBlocking blocking = default_blocking();
   if (ctx.workspace != nullptr) {
-    packed_gemm(kernels, problem, blocking, threads, *ctx.workspace);
+    packed_gemm(kernels, problem, threads, *ctx.workspace);
   } else {
     Workspace scratch;
-    packed_gemm(kernels, problem, blocking, threads, scratch);
+    packed_gemm(kernels, problem, threads, scratch);
   }
 }
 

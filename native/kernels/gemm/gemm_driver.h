@@ -22,17 +22,6 @@ struct GemmProblem {
   size_t ldc;
 };
 
-// Cache blocking of the packed driver: an mc×kc block of A is packed to sit in
-// L2, a kc×nc panel of B in L3, and one kc×NR micro-panel of B in L1.
-struct GemmBlocking {
-  size_t mc;  // multiple of kMR
-  size_t kc;
-  size_t nc;  // multiple of kNR
-};
-
-// Blocking for the caches of the CPU this runs on.
-GemmBlocking default_blocking();
-
 // Threads to run the work on (`pool` may be nullptr when count == 1). A
 // product run on one thread uses the workspace buffers of thread `slot`, so
 // several single-threaded products can run at once (one per pool thread).
@@ -49,8 +38,8 @@ int useful_threads(const GemmProblem& problem, int available);
 // choice, thread count, scratch.
 void gemm_product(const Context& ctx, const GemmProblem& problem, GemmThreads threads);
 
-void packed_gemm(const GemmKernels& kernels, const GemmProblem& problem, const GemmBlocking& blocking,
-                 GemmThreads threads, Workspace& workspace);
+void packed_gemm(const GemmKernels& kernels, const GemmProblem& problem, GemmThreads threads,
+                 Workspace& workspace);
 
 void small_gemm(const GemmKernels& kernels, const GemmProblem& problem, GemmThreads threads);
 

@@ -4,7 +4,8 @@
 namespace dendrite::gemm {
 
 const GemmKernels& avx2_gemm_kernels() {
-  static const GemmKernels kernels{pack_a_avx2, pack_b_avx2, micro_kernel_avx2, small_gemm_avx2};
+  static const GemmKernels kernels{kMR, kNR, pack_a_avx2, pack_b_avx2, micro_kernel_avx2, small_gemm_avx2,
+                                   default_blocking(kMR, kNR)};
   return kernels;
 }
 

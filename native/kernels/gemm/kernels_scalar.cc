@@ -4,8 +4,8 @@
 namespace dendrite::gemm {
 
 const GemmKernels& scalar_gemm_kernels() {
-  static const GemmKernels kernels{pack_a_scalar, pack_b_scalar, micro_kernel_scalar,
-                                   small_gemm_scalar};
+  static const GemmKernels kernels{kMR, kNR, pack_a_scalar, pack_b_scalar, micro_kernel_scalar, small_gemm_scalar,
+                                   default_blocking(kMR, kNR)};
   return kernels;
 }
 

@@ -16,12 +16,6 @@
 
 namespace dendrite::gemm {
 
-#if defined(_MSC_VER)
-#define DENDRITE_GEMM_NOINLINE __declspec(noinline)
-#else
-#define DENDRITE_GEMM_NOINLINE __attribute__((noinline))
-#endif
-
 namespace {
 
 // Stores the first nr columns of one row of an edge tile (lane masks).

@@ -39,6 +39,7 @@ void run_tasks(GemmThreads threads, size_t tasks, Fn&& fn) {
 void macro_kernel(const GemmKernels& kernels, size_t kc, const float* a_pack, size_t mc,
                   const float* b_pack, size_t q0, size_t q1, size_t nc, float* c, size_t ldc,
                   float alpha, float beta) {
+  const size_t kMR = kernels.mr, kNR = kernels.nr;
   for (size_t q = q0; q < q1; ++q) {
     size_t nr = std::min(kNR, nc - q * kNR);
     const float* b_panel = b_pack + q * kNR * kc;
@@ -56,17 +57,22 @@ void macro_kernel(const GemmKernels& kernels, size_t kc, const float* a_pack, si
 
 }  // namespace
 
-void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, const GemmBlocking& blocking,
-                 GemmThreads threads, Workspace& workspace) {
+void packed_gemm(const GemmKernels& kernels, const GemmProblem& pr, GemmThreads threads,
+                 Workspace& workspace) {
+  const GemmBlocking& blocking = kernels.blocking;
+  const size_t kMR = kernels.mr, kNR = kernels.nr;
   const size_t nthreads = static_cast<size_t>(std::max(1, threads.count));
-  const size_t kc_max = std::min(blocking.kc, pr.k);
+  // K in equal blocks no longer than blocking.kc (288 = 2 × 144, not 192 + 96):
+  // a short last block would run the micro-kernel at a fraction of its speed.
+  const size_t k_blocks = ceil_div(pr.k, blocking.kc);
+  const size_t kc_max = std::min(round_up(ceil_div(pr.k, k_blocks), 8), pr.k);
   const size_t nc_max = std::min(blocking.nc, round_up(pr.n, kNR));
 
   // Blocks of M: as few as the mc limit allows, each a whole number of
   // micro-panels; with several threads, a multiple of the thread count and
   // two per thread where blocks stay at least kMinRows tall, so a thread
   // that the OS delays holds up less of the work.
-  constexpr size_t kMinRows = 8 * kMR;
+  const size_t kMinRows = 8 * kMR;
   size_t m_blocks = ceil_div(pr.m, blocking.mc);
   if (nthreads > 1) {
     size_t want = std::min(2 * nthreads, std::max<size_t>(1, pr.m / kMinRows));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "gemm/gemm_kernels.h"
+#include "gemm/tile_6x16.h"
 
 namespace dendrite::gemm {
 

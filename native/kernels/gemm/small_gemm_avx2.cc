@@ -19,8 +19,8 @@ namespace {
 // C[0:R, 0:n] += Σ_q as[r·G + q] · B[q][0:n] for the G consecutive rows of B
 // at b: R·G broadcast coefficients, G vectors of B and one of C in registers
 // (R·G + G + 1 ≤ 16 for the shapes used); each C vector is read and written
-// once per G rows of B.
-template <int R, int G>
+// once per G rows of B. With Overwrite, C = the sum instead (C is not read).
+template <int R, int G, bool Overwrite = false>
 void add_rows_times_b(const float* as, const float* b, size_t ldb, size_t n, float* c, size_t ldc) {
   __m256 av[R][G];
   for (int r = 0; r < R; ++r)
@@ -30,7 +30,7 @@ void add_rows_times_b(const float* as, const float* b, size_t ldb, size_t n, flo
     __m256 bv[G];
     for (int q = 0; q < G; ++q) bv[q] = _mm256_loadu_ps(b + q * ldb + j);
     for (int r = 0; r < R; ++r) {
-      __m256 acc = _mm256_loadu_ps(c + r * ldc + j);
+      __m256 acc = Overwrite ? _mm256_setzero_ps() : _mm256_loadu_ps(c + r * ldc + j);
       for (int q = 0; q < G; ++q) acc = _mm256_fmadd_ps(av[r][q], bv[q], acc);
       _mm256_storeu_ps(c + r * ldc + j, acc);
     }
@@ -40,7 +40,7 @@ void add_rows_times_b(const float* as, const float* b, size_t ldb, size_t n, flo
     __m256 bv[G];
     for (int q = 0; q < G; ++q) bv[q] = _mm256_maskload_ps(b + q * ldb + j, mask);
     for (int r = 0; r < R; ++r) {
-      __m256 acc = _mm256_maskload_ps(c + r * ldc + j, mask);
+      __m256 acc = Overwrite ? _mm256_setzero_ps() : _mm256_maskload_ps(c + r * ldc + j, mask);
       for (int q = 0; q < G; ++q) acc = _mm256_fmadd_ps(av[r][q], bv[q], acc);
       _mm256_maskstore_ps(c + r * ldc + j, mask, acc);
     }
@@ -48,20 +48,31 @@ void add_rows_times_b(const float* as, const float* b, size_t ldb, size_t n, flo
 }
 
 // C[0:R, j0:j0+cols] += alpha · op(A)[0:R, p0:p1] · B[p0:p1, j0:j0+cols], G rows of B at a time.
+// With overwrite, the first group of rows sets C instead of adding to it.
 template <int R, int G>
 void add_block(Operand a, Operand b, size_t p0, size_t p1, size_t j0, size_t cols, float alpha,
-               float* c, size_t ldc) {
+               float* c, size_t ldc, bool overwrite) {
   auto a_at = [&](int r, size_t p) { return a.trans ? a.data[p * a.ld + r] : a.data[r * a.ld + p]; };
   alignas(32) float as[R * G];
   size_t p = p0;
   for (; p + G <= p1; p += G) {
     for (int r = 0; r < R; ++r)
       for (int q = 0; q < G; ++q) as[r * G + q] = alpha * a_at(r, p + q);
-    add_rows_times_b<R, G>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+    if (overwrite) {
+      add_rows_times_b<R, G, true>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+      overwrite = false;
+    } else {
+      add_rows_times_b<R, G>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+    }
   }
   for (; p < p1; ++p) {
     for (int r = 0; r < R; ++r) as[r] = alpha * a_at(r, p);
-    add_rows_times_b<R, 1>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+    if (overwrite) {
+      add_rows_times_b<R, 1, true>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+      overwrite = false;
+    } else {
+      add_rows_times_b<R, 1>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
+    }
   }
 }
 
@@ -72,11 +83,14 @@ void add_block(Operand a, Operand b, size_t p0, size_t p1, size_t j0, size_t col
 void small_gemm_b_rows(Operand a, Operand b, size_t m, size_t n, size_t k, float alpha, float beta,
                        float* c, size_t ldc) {
   constexpr size_t kCols = 1024, kRows = 256;
+  // beta == 0: the first rows of B write C rather than add to zeros (C may
+  // hold NaN and is never read), saving a pass over C.
+  const bool overwrite = beta == 0.0f && k > 0;
   for (size_t i = 0; i < m; ++i) {
     float* row = c + i * ldc;
-    if (beta == 0.0f) {
+    if (beta == 0.0f && !overwrite) {
       std::fill(row, row + n, 0.0f);
-    } else if (beta != 1.0f) {
+    } else if (beta != 0.0f && beta != 1.0f) {
       for (size_t j = 0; j < n; ++j) row[j] *= beta;
     }
   }
@@ -90,11 +104,12 @@ void small_gemm_b_rows(Operand a, Operand b, size_t m, size_t n, size_t k, float
     for (size_t p0 = 0; p0 < k; p0 += kRows) {
       const size_t p1 = std::min(k, p0 + kRows);
       size_t i = 0;
-      for (; i + 4 <= m; i += 4) add_block<4, 3>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc);
+      const bool first = overwrite && p0 == 0;
+      for (; i + 4 <= m; i += 4) add_block<4, 3>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc, first);
       switch (m - i) {
-        case 3: add_block<3, 4>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc); break;
-        case 2: add_block<2, 4>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc); break;
-        case 1: add_block<1, 8>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc); break;
+        case 3: add_block<3, 4>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc, first); break;
+        case 2: add_block<2, 4>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc, first); break;
+        case 1: add_block<1, 8>(rows_from(i), b, p0, p1, j0, cols, alpha, c + i * ldc, ldc, first); break;
         default: break;
       }
     }

@@ -59,6 +59,7 @@ enum WorkspacePurpose : uint32_t {
   kWsIm2col = 16,
   kWsConvTemp = 17,
   kWsConvTemp2 = 18,
+  kWsConvTemp3 = 19,
   kWsReduce = 32,
 };
 

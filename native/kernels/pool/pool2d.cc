@@ -24,7 +24,7 @@ void for_each_plane(const Context& ctx, size_t planes, size_t plane_elements, Fn
 
 bool use_avx2_2x2(const Context& ctx, const Pool2dGeometry& g) {
 #ifdef DENDRITE_POOL_HAS_AVX2
-  return ctx.isa == Isa::Avx2 && g.is_2x2_stride_2();
+  return has_avx2(ctx.isa) && g.is_2x2_stride_2();
 #else
   return false;
 #endif

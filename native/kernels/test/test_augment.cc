@@ -51,8 +51,7 @@ double reference_rotate(const std::vector<float>& in, size_t c, size_t h, size_t
 template <class Body>
 void for_each_context(Body body) {
   for (int threads : {1, 2}) {
-    for (Isa isa : {Isa::Scalar, Isa::Avx2}) {
-      if (!cpu_supports(isa)) continue;
+    for (Isa isa : dendrite_test::supported_isas()) {
       ThreadPool pool(threads);
       Workspace ws;
       Context ctx;

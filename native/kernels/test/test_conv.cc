@@ -100,19 +100,13 @@ double worst(const std::vector<float>& got, const std::vector<double>& want, con
   return bad;
 }
 
-std::vector<Isa> isas() {
-  std::vector<Isa> out{Isa::Scalar};
-  if (cpu_supports(Isa::Avx2)) out.push_back(Isa::Avx2);
-  return out;
-}
-
 void check_shape(Conv2dGeometry g, uint64_t seed) {
   CHECK(conv2d_geometry_resolve(g)) << describe(g);
   Rng rng(seed);
   auto x = rng.vec(g.n * g.c * g.h * g.w), w = rng.vec(g.o * g.c * g.kh * g.kw), bias = rng.vec(g.o);
   auto gy = rng.vec(g.n * g.o * g.oh * g.ow);
   Reference ref = reference(g, x, w, bias, gy);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     for (int threads : {1, 2}) {
       ThreadPool pool(threads);
       Workspace ws;
@@ -201,6 +195,13 @@ TEST(conv2d_chunked_batches_and_tiled_images) {
   ConvChunking plan = conv_chunking(g);
   CHECK(plan.images > 1 && plan.images < g.n && plan.tile == g.output_plane()) << plan.images;
   check_shape(g, 101);
+  // Small planes: several chunks whose images sit side by side in one column
+  // matrix (4 + 4 images), then a last chunk of a single image.
+  Conv2dGeometry s = make(9, 64, 14, 14, 3, 3, 3, 1, 1, 1, 1, 1, 1);
+  conv2d_geometry_resolve(s);
+  plan = conv_chunking(s);
+  CHECK(plan.side_by_side && plan.images == 4) << plan.images;
+  check_shape(s, 103);
   // One image larger than the column budget: processed in pixel tiles.
   Conv2dGeometry t = make(2, 16, 90, 90, 5, 3, 3, 1, 1, 1, 1, 1, 1);
   conv2d_geometry_resolve(t);
@@ -212,7 +213,7 @@ TEST(conv2d_chunked_batches_and_tiled_images) {
 
 TEST(conv2d_empty_dimensions) {
   Rng rng(3);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     Workspace ws;
     Context ctx{isa, nullptr, &ws};
     // No input channels: out = bias, gw empty, gb still the sum of gy.

@@ -16,12 +16,6 @@ using namespace dendrite;
 
 namespace {
 
-std::vector<Isa> dropout_isas() {
-  std::vector<Isa> out{Isa::Scalar};
-  if (cpu_supports(Isa::Avx2)) out.push_back(Isa::Avx2);
-  return out;
-}
-
 std::vector<float> ramp(size_t n) {
   std::vector<float> v(n);
   for (size_t i = 0; i < n; ++i) v[i] = static_cast<float>(int(i % 97) - 48) * 0.125f + 0.0625f;
@@ -58,7 +52,7 @@ TEST(dropout_mask_depends_only_on_seed_and_position) {
   for (uint64_t offset : offsets) {
     for (size_t n : {size_t(0), size_t(1), size_t(31), size_t(33), size_t(100), size_t(200003)}) {
       std::vector<float> x = ramp(n);
-      for (Isa isa : dropout_isas()) {
+      for (Isa isa : dendrite_test::supported_isas()) {
         for (int threads : {1, 2}) {
           ThreadPool pool(threads);
           Context ctx{isa, &pool, nullptr};
@@ -88,7 +82,7 @@ TEST(dropout_statistics) {
   const size_t n = 1000000;
   std::vector<float> x(n, 1.0f), out(n);
   std::vector<uint8_t> mask(n);
-  Context ctx{dropout_isas().back(), nullptr, nullptr};
+  Context ctx{dendrite_test::supported_isas().back(), nullptr, nullptr};
   for (double p : {0.1, 0.5, 0.9}) {
     for (uint32_t seed : {1u, 42u, 0xFFFFFFFFu}) {
       dropout_forward(ctx, x.data(), out.data(), mask.data(), n, p, seed, 12345);
@@ -107,7 +101,7 @@ TEST(dropout_p_zero_is_exact_and_in_place_works) {
   const size_t n = 1001;
   std::vector<float> x = ramp(n);
   x[3] = NAN;
-  for (Isa isa : dropout_isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     Context ctx{isa, nullptr, nullptr};
     std::vector<float> out(n);
     std::vector<uint8_t> mask(n, 0);
@@ -130,7 +124,7 @@ TEST(channel_dropout_one_draw_per_plane) {
   std::vector<float> x = ramp(planes * spatial);
   std::vector<float> ref_out;
   std::vector<uint8_t> ref_mask;
-  for (Isa isa : dropout_isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     for (int threads : {1, 2}) {
       ThreadPool pool(threads);
       Context ctx{isa, &pool, nullptr};

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "context.h"
+#include "test_harness.h"
 
 namespace dendrite_test {
 
@@ -19,8 +20,8 @@ namespace dendrite_test {
 inline void for_each_backend(const std::function<void(const dendrite::Context&, const std::string&)>& fn) {
   const char* force = std::getenv("DENDRITE_FORCE_SCALAR");
   bool scalar_only = force != nullptr && std::string(force) == "1";
-  for (dendrite::Isa isa : {dendrite::Isa::Scalar, dendrite::Isa::Avx2}) {
-    if (!dendrite::cpu_supports(isa) || (scalar_only && isa != dendrite::Isa::Scalar)) continue;
+  for (dendrite::Isa isa : supported_isas()) {
+    if (scalar_only && isa != dendrite::Isa::Scalar) continue;
     for (int threads : {1, 2}) {
       dendrite::ThreadPool pool(threads);
       dendrite::Workspace workspace;

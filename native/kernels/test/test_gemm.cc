@@ -114,17 +114,11 @@ struct Case {
   }
 };
 
-std::vector<Isa> isas() {
-  std::vector<Isa> out{Isa::Scalar};
-  if (cpu_supports(Isa::Avx2)) out.push_back(Isa::Avx2);
-  return out;
-}
-
 // Runs one shape under every ISA and 1 and 2 threads; the two thread counts
 // must agree bit for bit (threads never split the k sum).
 void check_shape(const Shape& s, uint32_t seed, ThreadPool& pool2, Workspace& ws) {
   Case tc(s, seed);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     std::vector<float> one = tc.run(isa, nullptr, &ws);
     tc.check(one, describe(s, isa, 1));
     std::vector<float> two = tc.run(isa, &pool2, &ws);
@@ -197,7 +191,7 @@ TEST(gemm_beta_zero_ignores_nan_in_c) {
   for (int t = 0; t < 4; ++t) {
     size_t m = shapes[t][0], n = shapes[t][1], k = shapes[t][2];
     std::vector<float> a(m * k + 1, 0.5f), b(k * n + 1, -0.25f);
-    for (Isa isa : isas()) {
+    for (Isa isa : dendrite_test::supported_isas()) {
       for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool2}) {
         Context ctx{isa, pool, &ws};
         std::vector<float> c(m * n, std::numeric_limits<float>::quiet_NaN());
@@ -215,7 +209,7 @@ TEST(gemm_zero_sized_products_touch_nothing) {
   Workspace ws;
   float c[4] = {1, 2, 3, 4};
   float a[4] = {1, 1, 1, 1};
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     Context ctx{isa, nullptr, &ws};
     gemm_f32(ctx, false, false, 0, 2, 2, 1.0f, a, 2, a, 2, 0.0f, c, 2);
     gemm_f32(ctx, true, true, 2, 0, 2, 1.0f, a, 2, a, 2, 0.0f, c, 2);
@@ -231,7 +225,7 @@ TEST(gemm_runs_without_workspace_or_pool) {
   // A context with neither still computes (scratch is then allocated per call).
   const size_t m = 40, n = 33, k = 70;
   std::vector<float> a(m * k, 1.0f), b(k * n, 2.0f), c(m * n, 0.0f);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     Context ctx{isa, nullptr, nullptr};
     gemm_f32(ctx, false, false, m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f, c.data(), n);
     bool ok = true;
@@ -263,7 +257,7 @@ TEST(gemm_batched_matches_one_product_at_a_time) {
     for (float& v : a) v = dist(rng);
     for (float& v : b) v = dist(rng);
     for (float& v : c0) v = dist(rng);
-    for (Isa isa : isas()) {
+    for (Isa isa : dendrite_test::supported_isas()) {
       for (ThreadPool* pool : {static_cast<ThreadPool*>(nullptr), &pool2}) {
         Context ctx{isa, pool, &ws};
         std::vector<float> want = c0, got = c0;
@@ -287,7 +281,7 @@ TEST(gemm_batched_overlapping_outputs_accumulate_in_order) {
   const size_t m = 4, n = 5, k = 3, batch = 6;
   std::vector<float> a(m * k * batch), b(k * n, 1.0f);
   for (size_t i = 0; i < a.size(); ++i) a[i] = float(i % 7);
-  for (Isa isa : isas()) {
+  for (Isa isa : dendrite_test::supported_isas()) {
     Context ctx{isa, &pool2, &ws};
     std::vector<float> c(m * n, 0.0f);
     gemm_f32_batched(ctx, false, false, m, n, k, 1.0f, a.data(), k, m * k, b.data(), n, 0, 1.0f, c.data(), n, 0,

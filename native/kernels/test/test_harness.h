@@ -8,7 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "cpu/isa.h"
+
 namespace dendrite_test {
+
+// Every ISA this CPU runs, scalar first: each kernel test checks every path.
+inline std::vector<dendrite::Isa> supported_isas() {
+  std::vector<dendrite::Isa> out;
+  for (dendrite::Isa isa : {dendrite::Isa::Scalar, dendrite::Isa::Avx2, dendrite::Isa::Avx512}) {
+    if (dendrite::cpu_supports(isa)) out.push_back(isa);
+  }
+  return out;
+}
 
 struct Registry {
   std::vector<std::pair<std::string, std::function<void()>>> tests;

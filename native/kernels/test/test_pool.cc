@@ -49,12 +49,6 @@ std::vector<size_t> window(const Pool2dGeometry& g, size_t oy, size_t ox) {
   return at;
 }
 
-std::vector<Isa> pool_isas() {
-  std::vector<Isa> out{Isa::Scalar};
-  if (cpu_supports(Isa::Avx2)) out.push_back(Isa::Avx2);
-  return out;
-}
-
 // Data with many exact ties (a few distinct values) and, optionally, NaNs.
 std::vector<float> tied_data(size_t n, PoolRng& rng, bool with_nan) {
   std::vector<float> v(n);
@@ -103,7 +97,7 @@ void check_pool(Pool2dGeometry g, uint64_t seed) {
             for (size_t a : at) avg_grad_ref[inc][p * in + a] += gy[o] / div;
           }
         }
-    for (Isa isa : pool_isas()) {
+    for (Isa isa : dendrite_test::supported_isas()) {
       for (int threads : {1, 2}) {
         ThreadPool tp(threads);
         Context ctx{isa, &tp, nullptr};

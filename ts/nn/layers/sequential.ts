@@ -1,6 +1,8 @@
 /** Runs layers one after another; the layers are its children '0', '1', …, indexable as seq[i]. */
 import type { Tensor } from '../../tensor/tensor';
 import { Module } from '../module';
+import { ReLU } from './activation';
+import { MaxPool2d } from './pooling';
 
 export class Sequential extends Module {
   readonly [index: number]: Module;
@@ -38,7 +40,22 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    for (let i = 0; i < this.count; i++) y = this[i].forward(y);
+    for (let i = 0; i < this.count; i++) {
+      const layer = this[i];
+      if (i + 1 < this.count && reluThenMaxPool(layer, this[i + 1])) {
+        // relu(maxPool(x)) equals maxPool(relu(x)), values and gradients alike
+        // (ReLU is non-decreasing; a window with no positive value passes no
+        // gradient either way), and applies ReLU to a quarter of the values.
+        y = layer.forward(this[i + 1].forward(y));
+        i++;
+        continue;
+      }
+      y = layer.forward(y);
+    }
     return y;
   }
+}
+
+function reluThenMaxPool(layer: Module, next: Module): boolean {
+  return layer.constructor === ReLU && next.constructor === MaxPool2d;
 }
