@@ -33,6 +33,18 @@ void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy,
   });
 }
 
+// gw[e] (= when `first`, else +=) the sum of `count` partial gradients of
+// `size` floats each, laid one after another in `partial`.
+void add_partials(const Context& ctx, const float* partial, size_t count, size_t size, bool first, float* gw) {
+  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
+    for (size_t e = e0; e < e1; ++e) {
+      float total = first ? 0.0f : gw[e];
+      for (size_t p = 0; p < count; ++p) total += partial[p * size + e];
+      gw[e] = total;
+    }
+  });
+}
+
 // gW[o, k] (= when `first`, else +=) gy · colᵀ, where gy [o, depth] has rows
 // ld_gy apart and col [k, depth] rows ld_col apart.
 //
@@ -57,13 +69,7 @@ void accumulate_weight_gradient(const Context& ctx, size_t o, size_t k, size_t d
     gemm_f32(ctx, false, true, o, k, rest, 1.0f, gy + slices * slice, ld_gy, col + slices * slice, ld_col, 1.0f,
              partial, k);
   }
-  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
-    for (size_t e = e0; e < e1; ++e) {
-      float total = first ? 0.0f : gw[e];
-      for (size_t p = 0; p < slices; ++p) total += partial[p * size + e];
-      gw[e] = total;
-    }
-  });
+  add_partials(ctx, partial, slices, size, first, gw);
 }
 
 // gW[o, k] (= when `first`, else +=) Σ_i gy_i · col_iᵀ over `images` images
@@ -97,13 +103,7 @@ void accumulate_weight_gradient_per_image(const Context& ctx, size_t o, size_t k
     gemm_f32_batched(ctx, false, true, o, k, tile, 1.0f, gy + start * gy_stride, ld_gy, gy_stride,
                      col + start * col_stride, tile, col_stride, r == 0 ? 0.0f : 1.0f, partial, k, size, count);
   }
-  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
-    for (size_t e = e0; e < e1; ++e) {
-      float total = first ? 0.0f : gw[e];
-      for (size_t p = 0; p < groups; ++p) total += partial[p * size + e];
-      gw[e] = total;
-    }
-  });
+  add_partials(ctx, partial, groups, size, first, gw);
 }
 
 }  // namespace
@@ -169,7 +169,7 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
       if (gw != nullptr) accumulate_weight_gradient(ctx, g.o, k, ld, gy_chunk, ld, col, ld, first_weight_product, gw);
       if (gx != nullptr) gemm_f32(ctx, true, false, k, ld, g.o, 1.0f, w, k, gy_chunk, ld, 0.0f, gcol, ld);
     }
-    first_weight_product = first_weight_product && gw == nullptr;
+    if (gw != nullptr) first_weight_product = false;
     if (gx != nullptr) {
       for_unit_channels(ctx, g, chunk, [&](size_t u, size_t c0, size_t c1) {
         col2im_channels(ctx.isa, g, gcol + chunk.unit_offset(u, k), ld, c0, c1, chunk.p0, chunk.p1,
