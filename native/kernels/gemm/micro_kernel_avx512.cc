@@ -12,12 +12,14 @@
 #include <immintrin.h>
 
 #include "gemm/avx512_kernels.h"
+#include "gemm/simd_avx512.h"
 
 namespace dendrite::gemm {
 
 namespace {
 
 constexpr size_t NR = kAvx512NR;
+using avx512::first_lanes;
 
 // How a finished tile is written: C = alpha·tile + beta·C on the first mr
 // rows, the columns enabled in mask0/mask1.
@@ -28,10 +30,6 @@ struct TileStore {
   __mmask16 mask0;
   __mmask16 mask1;
 };
-
-inline __mmask16 first_lanes(size_t count) {
-  return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1u);
-}
 
 // The k loop in its own function, so that only integer registers carry the
 // other arguments through it.

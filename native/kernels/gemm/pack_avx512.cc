@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "gemm/avx512_kernels.h"
+#include "gemm/simd_avx512.h"
 #include "gemm/simd_avx2.h"
 
 namespace dendrite::gemm {
@@ -16,10 +17,7 @@ namespace dendrite::gemm {
 namespace {
 
 constexpr size_t NR = kAvx512NR;
-
-inline __mmask16 first_lanes(size_t count) {
-  return count >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << count) - 1u);
-}
+using avx512::first_lanes;
 
 // One MR-row micro-panel of A stored row-major (rows i < mr valid): eight
 // columns at a time, rows 0-7 and rows 8-15 each through an 8×8 transpose.
