@@ -1,23 +1,13 @@
 #include "conv/chunk_rows.h"
 
-#include <algorithm>
 #include <cstring>
 
 namespace dendrite {
 
-namespace {
-
-// Rows (one image's channel) per parallel task: at least this many floats each.
-constexpr size_t kMinTaskFloats = 16384;
-
-size_t min_rows(size_t tile) { return std::max<size_t>(1, kMinTaskFloats / std::max<size_t>(tile, 1)); }
-
-}  // namespace
-
 void chunk_rows_to_matrix(const Context& ctx, const ConvChunk& chunk, size_t channels, size_t plane,
                           const float* tensor, float* matrix) {
   const size_t tile = chunk.tile(), width = chunk.width();
-  parallel_for(ctx, chunk.images * channels, min_rows(tile), [&](size_t r0, size_t r1, int) {
+  parallel_for(ctx, chunk.images * channels, conv_min_items(tile), [&](size_t r0, size_t r1, int) {
     for (size_t r = r0; r < r1; ++r) {
       const size_t u = r / channels, c = r % channels;
       std::memcpy(matrix + c * width + u * tile, tensor + ((chunk.first + u) * channels + c) * plane + chunk.p0,
@@ -29,7 +19,7 @@ void chunk_rows_to_matrix(const Context& ctx, const ConvChunk& chunk, size_t cha
 void matrix_to_chunk_rows(const Context& ctx, const ConvChunk& chunk, size_t channels, size_t plane,
                           const float* matrix, const float* bias, float* tensor) {
   const size_t tile = chunk.tile(), width = chunk.width();
-  parallel_for(ctx, chunk.images * channels, min_rows(tile), [&](size_t r0, size_t r1, int) {
+  parallel_for(ctx, chunk.images * channels, conv_min_items(tile), [&](size_t r0, size_t r1, int) {
     for (size_t r = r0; r < r1; ++r) {
       const size_t u = r / channels, c = r % channels;
       const float* src = matrix + c * width + u * tile;

@@ -11,8 +11,6 @@
 namespace dendrite {
 namespace {
 
-// Elements per parallel task below which splitting costs more than it saves.
-constexpr size_t kMinTaskFloats = 16384;
 // Shortest slice of the depth worth its own partial weight gradient.
 constexpr size_t kMinSliceDepth = 256;
 // Multiply-adds per thread below which gemm_f32 does not split a product (its
@@ -23,8 +21,7 @@ constexpr double kGemmWorkPerThread = 1 << 20;
 // gb[o] = Σ over images and pixels of gy[b][o][:].
 void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy, float* gb) {
   const size_t plane = g.output_plane();
-  const size_t per_channel = std::max<size_t>(g.n * plane, 1);
-  parallel_for(ctx, g.o, std::max<size_t>(1, kMinTaskFloats / per_channel), [&](size_t o0, size_t o1, int) {
+  parallel_for(ctx, g.o, conv_min_items(g.n * plane), [&](size_t o0, size_t o1, int) {
     for (size_t o = o0; o < o1; ++o) {
       double total = 0.0;
       for (size_t b = 0; b < g.n; ++b) total += sum_floats(ctx.isa, gy + (b * g.o + o) * plane, plane);

@@ -78,15 +78,22 @@ void for_each_conv_chunk(const Conv2dGeometry& g, const ConvChunking& plan, Fn&&
   }
 }
 
+// Floats of work per parallel task below which splitting costs more than it
+// saves, for every parallel loop of the convolution kernels.
+constexpr size_t kConvMinTaskFloats = 16384;
+
+// Items per parallel task when each item is `floats` floats of work.
+inline size_t conv_min_items(size_t floats) {
+  return std::max<size_t>(1, kConvMinTaskFloats / std::max<size_t>(floats, 1));
+}
+
 // Runs fn(u, c0, c1) over the (unit, input channel) pairs of a chunk in
 // parallel (im2col and col2im split this way: a channel's rows and its input
 // plane belong to one task); a task never spans two units.
 template <class Fn>
 void for_unit_channels(const Context& ctx, const Conv2dGeometry& g, const ConvChunk& chunk, Fn&& fn) {
-  // Column entries per task below which splitting costs more than it saves.
-  constexpr size_t kMinTaskFloats = 16384;
-  const size_t work = std::max<size_t>(g.kh * g.kw * chunk.tile(), 1);
-  parallel_for(ctx, chunk.images * g.c, std::max<size_t>(1, kMinTaskFloats / work), [&](size_t t0, size_t t1, int) {
+  // Each (unit, channel) pair is kh·kw rows of the tile's width.
+  parallel_for(ctx, chunk.images * g.c, conv_min_items(g.kh * g.kw * chunk.tile()), [&](size_t t0, size_t t1, int) {
     for (size_t t = t0; t < t1;) {
       const size_t u = t / g.c, c0 = t % g.c;
       const size_t c1 = std::min(g.c, c0 + (t1 - t));

@@ -11,15 +11,12 @@
 namespace dendrite {
 namespace {
 
-// Output elements per parallel task below which splitting costs more than it saves.
-constexpr size_t kMinTaskFloats = 16384;
-
 // out[b][o][p0:p1] += bias[o] for images [first, first + images).
 void add_bias(const Context& ctx, const Conv2dGeometry& g, const float* bias, float* out,
               size_t first, size_t images, size_t p0, size_t p1) {
   const size_t plane = g.output_plane(), tile = p1 - p0;
   const size_t rows = images * g.o;
-  parallel_for(ctx, rows, std::max<size_t>(1, kMinTaskFloats / std::max<size_t>(tile, 1)),
+  parallel_for(ctx, rows, conv_min_items(tile),
                [&](size_t r0, size_t r1, int) {
                  for (size_t r = r0; r < r1; ++r) {
                    size_t b = first + r / g.o, o = r % g.o;
