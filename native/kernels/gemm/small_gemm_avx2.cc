@@ -47,6 +47,16 @@ void add_rows_times_b(const float* as, const float* b, size_t ldb, size_t n, flo
   }
 }
 
+// add_rows_times_b with Overwrite chosen at run time.
+template <int R, int G>
+void add_rows(const float* as, const float* b, size_t ldb, size_t n, float* c, size_t ldc, bool overwrite) {
+  if (overwrite) {
+    add_rows_times_b<R, G, true>(as, b, ldb, n, c, ldc);
+  } else {
+    add_rows_times_b<R, G>(as, b, ldb, n, c, ldc);
+  }
+}
+
 // C[0:R, j0:j0+cols] += alpha · op(A)[0:R, p0:p1] · B[p0:p1, j0:j0+cols], G rows of B at a time.
 // With overwrite, the first group of rows sets C instead of adding to it.
 template <int R, int G>
@@ -58,25 +68,18 @@ void add_block(Operand a, Operand b, size_t p0, size_t p1, size_t j0, size_t col
   for (; p + G <= p1; p += G) {
     for (int r = 0; r < R; ++r)
       for (int q = 0; q < G; ++q) as[r * G + q] = alpha * a_at(r, p + q);
-    if (overwrite) {
-      add_rows_times_b<R, G, true>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
-      overwrite = false;
-    } else {
-      add_rows_times_b<R, G>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
-    }
+    add_rows<R, G>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc, overwrite);
+    overwrite = false;
   }
   for (; p < p1; ++p) {
     for (int r = 0; r < R; ++r) as[r] = alpha * a_at(r, p);
-    if (overwrite) {
-      add_rows_times_b<R, 1, true>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
-      overwrite = false;
-    } else {
-      add_rows_times_b<R, 1>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc);
-    }
+    add_rows<R, 1>(as, b.data + p * b.ld + j0, b.ld, cols, c + j0, ldc, overwrite);
+    overwrite = false;
   }
 }
 
-// op(B) row-major: C is first scaled by beta, then rows of B stream through
+// op(B) row-major: C is first scaled by beta (at beta 0 the first rows of B
+// write it instead), then rows of B stream through
 // it, each row read contiguously (the hardware prefetchers follow it) and
 // used for 4 rows of C at a time. Blocks of kCols columns × kRows rows of B
 // (1 MiB) stay in L2 while every row block of C passes over them.
