@@ -6,6 +6,7 @@
 #include "conv/conv2d_chunks.h"
 #include "conv/im2col.h"
 #include "conv/row_ops.h"
+#include "conv/winograd.h"
 #include "gemm/gemm.h"
 
 namespace dendrite {
@@ -116,6 +117,12 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
     // Nothing flows: the gradients that exist are zero.
     if (gw != nullptr) std::memset(gw, 0, g.o * k * sizeof(float));
     if (gx != nullptr) std::memset(gx, 0, g.n * in_image * sizeof(float));
+    return;
+  }
+
+  if (winograd_applicable(g)) {
+    if (gx != nullptr) winograd_conv2d_input_gradient(ctx, g, w, gy, gx);
+    if (gw != nullptr) winograd_conv2d_weight_gradient(ctx, g, x, gy, gw);
     return;
   }
 

@@ -6,6 +6,7 @@
 #include "conv/conv2d_chunks.h"
 #include "conv/im2col.h"
 #include "conv/row_ops.h"
+#include "conv/winograd.h"
 #include "gemm/gemm.h"
 
 namespace dendrite {
@@ -36,6 +37,11 @@ void conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x,
     // No input channels: every output is its bias.
     std::memset(out, 0, g.n * out_image * sizeof(float));
     if (bias != nullptr) add_bias(ctx, g, bias, out, 0, g.n, 0, plane);
+    return;
+  }
+
+  if (winograd_applicable(g)) {
+    winograd_conv2d_forward(ctx, g, x, w, bias, out);
     return;
   }
 

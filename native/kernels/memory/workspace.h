@@ -60,6 +60,11 @@ enum WorkspacePurpose : uint32_t {
   kWsConvTemp = 17,
   kWsConvTemp2 = 18,
   kWsConvTemp3 = 19,
+  kWsWinogradPositions = 20,
+  kWsWinogradFilters = 21,
+  kWsWinogradTiles = 22,
+  kWsWinogradProducts = 23,
+  kWsWinogradPartials = 24,
   kWsReduce = 32,
 };
 

@@ -9,6 +9,7 @@
 #include "context.h"
 #include "conv/conv2d.h"
 #include "conv/conv2d_chunks.h"
+#include "conv/winograd.h"
 #include "test_harness.h"
 
 using namespace dendrite;
@@ -138,7 +139,63 @@ void check_shape(Conv2dGeometry g, uint64_t seed) {
   }
 }
 
+// Largest |got − want| / scale (scale = Σ|terms| + 1e-3, so that tiny sums are not judged relative to 0).
+double relative_error(const std::vector<float>& got, const std::vector<double>& want,
+                      const std::vector<double>& scale) {
+  double most = 0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    double e = std::fabs(double(got[i]) - want[i]) / (scale[i] + 1e-3);
+    if (!(e <= most)) most = e;  // NaN counts as the worst
+  }
+  return most;
+}
+
+// The Winograd kernels called directly, so that the small and odd channel
+// counts conv2d_* leaves to im2col are covered too. Their transforms add and
+// subtract up to 16 terms before and after the products, so the bound is
+// wider than the direct sum's 3e-6 of Σ|terms|.
+void check_winograd(Conv2dGeometry g, uint64_t seed) {
+  const double bound = 2e-6;
+  CHECK(conv2d_geometry_resolve(g) && winograd_geometry_fits(g)) << describe(g);
+  Rng rng(seed);
+  auto x = rng.vec(g.n * g.c * g.h * g.w), w = rng.vec(g.o * g.c * 9), bias = rng.vec(g.o);
+  auto gy = rng.vec(g.n * g.o * g.oh * g.ow);
+  Reference ref = reference(g, x, w, bias, gy);
+  for (Isa isa : dendrite_test::supported_isas()) {
+    for (int threads : {1, 2, 3}) {
+      ThreadPool pool(threads);
+      Workspace ws;
+      Context ctx{isa, &pool, &ws};
+      std::string where = describe(g) + " isa " + isa_name(isa) + " threads " + std::to_string(threads);
+      std::vector<float> out(ref.out.size(), NAN), gx(x.size(), NAN), gw(w.size(), NAN);
+      winograd_conv2d_forward(ctx, g, x.data(), w.data(), bias.data(), out.data());
+      double e = relative_error(out, ref.out, ref.out_abs);
+      CHECK(e <= bound) << "forward " << where << " error " << e;
+      winograd_conv2d_input_gradient(ctx, g, w.data(), gy.data(), gx.data());
+      e = relative_error(gx, ref.gx, ref.gx_abs);
+      CHECK(e <= bound) << "gx " << where << " error " << e;
+      winograd_conv2d_weight_gradient(ctx, g, x.data(), gy.data(), gw.data());
+      e = relative_error(gw, ref.gw, ref.gw_abs);
+      CHECK(e <= bound) << "gw " << where << " error " << e;
+    }
+  }
+}
+
 }  // namespace
+
+TEST(winograd_matches_reference_on_awkward_shapes) {
+  uint64_t seed = 200;
+  //                   n   c   h   w   o
+  check_winograd(make(1, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1), seed++);   // 1×1 image, one channel
+  check_winograd(make(3, 2, 1, 1, 5, 3, 3, 1, 1, 1, 1, 1, 1), seed++);   // 1×1 images, a tile each
+  check_winograd(make(2, 3, 7, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1), seed++);   // odd sides: half tiles
+  check_winograd(make(1, 5, 2, 9, 3, 3, 3, 1, 1, 1, 1, 1, 1), seed++);   // one row of tiles
+  check_winograd(make(2, 17, 13, 11, 19, 3, 3, 1, 1, 1, 1, 1, 1), seed++); // primes
+  check_winograd(make(5, 9, 3, 4, 33, 3, 3, 1, 1, 1, 1, 1, 1), seed++);  // output channels past one row panel
+  check_winograd(make(7, 35, 5, 3, 2, 3, 3, 1, 1, 1, 1, 1, 1), seed++);  // input channels past one column panel
+  check_winograd(make(3, 8, 31, 29, 8, 3, 3, 1, 1, 1, 1, 1, 1), seed++); // several blocks of tiles
+  check_winograd(make(4, 64, 14, 14, 64, 3, 3, 1, 1, 1, 1, 1, 1), seed++); // W2b's layer, smaller batch
+}
 
 TEST(conv2d_reference_backward_matches_finite_differences) {
   // The loss L = Σ gy·conv(x, w, b) is linear in each of x, w and b, so

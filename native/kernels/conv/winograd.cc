@@ -1,0 +1,164 @@
+#include "conv/winograd.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "conv/winograd_filter.h"
+#include "conv/winograd_kernels.h"
+#include "gemm/gemm_kernels.h"
+
+namespace dendrite {
+namespace {
+
+using winograd::kPositions;
+using winograd::TileGrid;
+
+// Fewer channels than this on either side and im2col's deeper patch makes the
+// better GEMM (W7's first layer has one input channel).
+constexpr size_t kMinChannels = 8;
+// Floats of transformed tiles a thread keeps per block (512 KiB: a quarter of
+// one core's L2, beside the filter panels and the micro-kernel's working set).
+constexpr size_t kBlockFloats = size_t{1} << 17;
+
+size_t round_up(size_t v, size_t to) { return (v + to - 1) / to * to; }
+
+// Tiles per block: a multiple of `unit`, at most what `floats_per_tile` lets
+// kBlockFloats hold, and sized so the blocks split evenly over the threads.
+size_t block_tiles(size_t tiles, size_t floats_per_tile, size_t unit, size_t threads) {
+  const size_t most = std::max(unit, kBlockFloats / floats_per_tile / unit * unit);
+  size_t blocks = (tiles + most - 1) / most;
+  blocks = round_up(std::max(blocks, size_t{1}), threads);
+  return std::max(unit, round_up((tiles + blocks - 1) / blocks, unit));
+}
+
+// out [images, cout, h, w] = the convolution of in [images, cin, h, w] whose
+// transformed filters are u[ξ][cout][cin], plus bias (may be nullptr).
+void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout, const float* in, const float* u,
+              const float* bias, float* out) {
+  const gemm::GemmKernels& gk = gemm::gemm_kernels(ctx.isa, cout);
+  const winograd::WinogradKernels& wk = winograd::winograd_kernels(ctx.isa);
+  const size_t mr = gk.mr, nr = gk.nr, row_panels = (cout + mr - 1) / mr;
+  const size_t filter_stride = row_panels * mr * cin;  // packed filter floats per ξ
+
+  float* filters = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradFilters, 0),
+                                                kPositions * filter_stride + gemm::kPackSlack);
+  for (size_t xi = 0; xi < kPositions; ++xi) {
+    gk.pack_a(gemm::Operand{u + xi * cout * cin, cin, false}, cout, cin, filters + xi * filter_stride);
+  }
+
+  const size_t threads = static_cast<size_t>(ctx.threads());
+  const size_t block = block_tiles(grid.tiles, kPositions * cin, nr, threads);
+  const size_t blocks = (grid.tiles + block - 1) / block;
+  parallel_for(ctx, blocks, 1, [&](size_t b0, size_t b1, int thread) {
+    float* v = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradTiles, thread),
+                                            kPositions * cin * block + gemm::kPackSlack);
+    float* m = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradProducts, thread), kPositions * mr * nr);
+    for (size_t b = b0; b < b1; ++b) {
+      const size_t t0 = b * block, count = std::min(block, grid.tiles - t0), panels = (count + nr - 1) / nr;
+      wk.input_to_panels(grid, in, cin, t0, panels * nr, nr, v);
+      for (size_t p = 0; p < row_panels; ++p) {
+        const float* a = filters + p * mr * cin;
+        const size_t rows = std::min(mr, cout - p * mr);
+        for (size_t q = 0; q < panels; ++q) {
+          const float* bq = v + q * cin * nr;
+          for (size_t xi = 0; xi < kPositions; ++xi) {
+            const size_t next = xi + 1 < kPositions ? xi + 1 : xi;
+            gk.micro_kernel(cin, a + xi * filter_stride, bq + xi * panels * cin * nr, m + xi * mr * nr, nr, 1.0f,
+                            0.0f, mr, nr, a + next * filter_stride, bq + next * panels * cin * nr);
+          }
+          wk.panel_to_output(grid, m, mr, nr, rows, p * mr, cout, t0 + q * nr, std::min(nr, count - q * nr), bias,
+                             out);
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
+bool winograd_geometry_fits(const Conv2dGeometry& g) {
+  if (g.kh != 3 || g.kw != 3 || g.stride_h != 1 || g.stride_w != 1 || g.pad_h != 1 || g.pad_w != 1 ||
+      g.dilation_h != 1 || g.dilation_w != 1) {
+    return false;
+  }
+  if (g.n == 0 || g.c == 0 || g.o == 0 || g.h == 0 || g.w == 0) return false;
+  // The tile transforms address a whole batch with 32-bit offsets.
+  const double span = double(g.n) * double(std::max(g.c, g.o)) * double(g.h) * double(g.w);
+  return span < double(INT32_MAX) - 4.0 * double(g.w);
+}
+
+bool winograd_applicable(const Conv2dGeometry& g) {
+  return winograd_geometry_fits(g) && g.c >= kMinChannels && g.o >= kMinChannels;
+}
+
+void winograd_conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* w,
+                             const float* bias, float* out) {
+  float* u = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPositions, 0), kPositions * g.o * g.c);
+  winograd::filter_to_positions(w, g.o, g.c, u);
+  convolve(ctx, winograd::tile_grid(g.n, g.h, g.w), g.c, g.o, x, u, bias, out);
+}
+
+void winograd_conv2d_input_gradient(const Context& ctx, const Conv2dGeometry& g, const float* w, const float* gy,
+                                    float* gx) {
+  float* u = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPositions, 0), kPositions * g.o * g.c);
+  winograd::rotated_filter_to_positions(w, g.o, g.c, u);
+  convolve(ctx, winograd::tile_grid(g.n, g.h, g.w), g.o, g.c, gy, u, nullptr, gx);
+}
+
+void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* gy,
+                                     float* gw) {
+  const TileGrid grid = winograd::tile_grid(g.n, g.h, g.w);
+  const gemm::GemmKernels& gk = gemm::gemm_kernels(ctx.isa, g.o);
+  const winograd::WinogradKernels& wk = winograd::winograd_kernels(ctx.isa);
+  const size_t mr = gk.mr, nr = gk.nr;
+  const size_t row_panels = (g.o + mr - 1) / mr, col_panels = (g.c + nr - 1) / nr;
+  const size_t rows = row_panels * mr, cols = col_panels * nr;
+  // dU[ξ] = Σ over tiles of (A·dy·Aᵀ)[ξ] · (Bᵀ·d·B)[ξ]ᵀ, an o×c product per ξ
+  // whose depth is the tiles: each thread sums its blocks into its own dU.
+  const size_t per_thread = kPositions * rows * cols;
+  const size_t threads = static_cast<size_t>(ctx.threads());
+  const size_t block = block_tiles(grid.tiles, kPositions * (rows + cols), 1, threads);
+  const size_t blocks = (grid.tiles + block - 1) / block;
+  float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPartials, 0), threads * per_thread);
+  std::vector<char> used(threads, 0);
+  parallel_for(ctx, blocks, 1, [&](size_t b0, size_t b1, int thread) {
+    float* a = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradProducts, thread),
+                                            kPositions * rows * block + gemm::kPackSlack);
+    float* v = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradTiles, thread),
+                                            kPositions * cols * block + gemm::kPackSlack);
+    float* du = partial + size_t(thread) * per_thread;
+    for (size_t b = b0; b < b1; ++b) {
+      const size_t t0 = b * block, kc = std::min(block, grid.tiles - t0);
+      wk.gradient_to_row_panels(grid, gy, g.o, t0, kc, mr, a);
+      wk.input_to_channel_panels(grid, x, g.c, t0, kc, nr, v);
+      const float beta = used[thread] ? 1.0f : 0.0f;
+      used[thread] = 1;
+      for (size_t xi = 0; xi < kPositions; ++xi) {
+        for (size_t p = 0; p < row_panels; ++p) {
+          const float* ap = a + (xi * row_panels + p) * kc * mr;
+          for (size_t q = 0; q < col_panels; ++q) {
+            const float* vq = v + (xi * col_panels + q) * kc * nr;
+            gk.micro_kernel(kc, ap, vq, du + (xi * rows + p * mr) * cols + q * nr, cols, 1.0f, beta, mr, nr, ap,
+                            vq);
+          }
+        }
+      }
+    }
+  });
+  // Sum the threads' dU into the first used one, then back to 3×3 kernels.
+  float* total = nullptr;
+  for (size_t t = 0; t < threads; ++t) {
+    if (!used[t]) continue;
+    float* du = partial + t * per_thread;
+    if (total == nullptr) {
+      total = du;
+      continue;
+    }
+    for (size_t e = 0; e < per_thread; ++e) total[e] += du[e];
+  }
+  winograd::positions_to_filter_gradient(total, cols, rows * cols, g.o, g.c, gw);
+}
+
+}  // namespace dendrite

@@ -1,0 +1,92 @@
+// The per-ISA pieces of the Winograd F(2×2, 3×3) convolution (winograd.h):
+// transforms between image tiles and the packed GEMM panels the micro-kernel
+// multiplies. Each ISA supplies one table; the driver is shared.
+//
+// Tiles: the output plane (= the input plane: 3×3 kernel, stride 1, padding 1)
+// is cut into 2×2 tiles, tiles_h × tiles_w per image (a last row or column of
+// tiles hangs over an odd edge); tile t of the batch is image t / per_image,
+// row-major inside it. Tile t reads the 4×4 input window whose top-left pixel
+// is (2·ty − 1, 2·tx − 1); pixels outside the image read as 0.
+//
+// Transformed values are indexed by ξ = 4·i + j, i, j < 4 (16 of them).
+#pragma once
+
+#include <cstddef>
+
+#include "cpu/isa.h"
+
+namespace dendrite::winograd {
+
+constexpr size_t kPositions = 16;  // ξ: the 4×4 transformed positions
+
+struct TileGrid {
+  size_t h = 0, w = 0;  // the plane
+  size_t tiles_h = 0, tiles_w = 0;
+  size_t per_image = 0;  // tiles_h · tiles_w
+  size_t tiles = 0;      // images · per_image
+  size_t plane() const { return h * w; }
+};
+
+inline TileGrid tile_grid(size_t images, size_t h, size_t w) {
+  TileGrid g;
+  g.h = h, g.w = w;
+  g.tiles_h = (h + 1) / 2, g.tiles_w = (w + 1) / 2;
+  g.per_image = g.tiles_h * g.tiles_w;
+  g.tiles = images * g.per_image;
+  return g;
+}
+
+// Forward-style transforms (tiles along the vector lanes):
+//
+// InputToPanels: the input transform Bᵀ·d·B of tiles [t0, t0 + count) of
+// x [images, channels, h, w], written as packed B panels of width nr (count is
+// a multiple of nr; tiles past the batch give 0): value (ξ, c, tile t0 + q·nr + j)
+// goes to v[((ξ·panels + q)·channels + c)·nr + j], panels = count / nr.
+using InputToPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t count,
+                                 size_t nr, float* v);
+// PanelToOutput: the output transform Aᵀ·m·A (+ bias) of a block of GEMM
+// results m[ξ][mr][nr] (element (ξ, r, j) at m[(ξ·mr + r)·nr + j]) for output
+// channels o0 + r, r < rows, and tiles t0 + j, j < cols, stored into
+// y [images, out_channels, h, w] (pixels past an odd edge are dropped).
+using PanelToOutputFn = void (*)(const TileGrid& g, const float* m, size_t mr, size_t nr, size_t rows, size_t o0,
+                                 size_t out_channels, size_t t0, size_t cols, const float* bias, float* y);
+
+// Weight-gradient transforms (channels along the lanes; tiles are the GEMM's depth):
+//
+// InputToChannelPanels: Bᵀ·d·B of tiles [t0, t0 + kc) of x, as packed B panels
+// over channels: value (ξ, c = q·nr + j, tile t0 + k) at
+// v[((ξ·panels + q)·kc + k)·nr + j], panels = ceil(channels / nr); channels
+// past the end give 0.
+using InputToChannelPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t kc,
+                                        size_t nr, float* v);
+// GradientToRowPanels: A·dy·Aᵀ of the 2×2 output-gradient tiles [t0, t0 + kc)
+// of gy [images, out_channels, h, w], as packed A panels over output channels:
+// value (ξ, o = p·mr + r, tile t0 + k) at a[((ξ·panels + p)·kc + k)·mr + r],
+// panels = ceil(out_channels / mr); mr must not exceed the ISA's lanes.
+using GradientToRowPanelsFn = void (*)(const TileGrid& g, const float* gy, size_t out_channels, size_t t0,
+                                       size_t kc, size_t mr, float* a);
+
+struct WinogradKernels {
+  size_t lanes;  // vector width: nr must be a multiple of it, mr at most it
+  InputToPanelsFn input_to_panels;
+  PanelToOutputFn panel_to_output;
+  InputToChannelPanelsFn input_to_channel_panels;
+  GradientToRowPanelsFn gradient_to_row_panels;
+};
+
+const WinogradKernels& scalar_winograd_kernels();
+#if defined(__x86_64__) || defined(__i386__)
+const WinogradKernels& avx2_winograd_kernels();
+const WinogradKernels& avx512_winograd_kernels();
+#endif
+
+inline const WinogradKernels& winograd_kernels(Isa isa) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (isa == Isa::Avx512) return avx512_winograd_kernels();
+  if (isa == Isa::Avx2) return avx2_winograd_kernels();
+#endif
+  (void)isa;
+  return scalar_winograd_kernels();
+}
+
+}  // namespace dendrite::winograd

@@ -1,0 +1,65 @@
+// Portable stand-ins for the vector operations the Winograd transforms are
+// written in (see winograd_transforms.h): 8 lanes held in plain arrays.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace dendrite::winograd {
+
+struct ScalarOps {
+  static constexpr size_t kLanes = 8;
+  struct Vec {
+    float v[8];
+  };
+  struct Idx {
+    int32_t v[8];
+  };
+  using Mask = uint32_t;
+
+  static Vec zero() { return broadcast(0.0f); }
+  static Vec broadcast(float s) {
+    Vec r;
+    for (size_t l = 0; l < kLanes; ++l) r.v[l] = s;
+    return r;
+  }
+  static Vec add(Vec a, Vec b) {
+    for (size_t l = 0; l < kLanes; ++l) a.v[l] += b.v[l];
+    return a;
+  }
+  static Vec sub(Vec a, Vec b) {
+    for (size_t l = 0; l < kLanes; ++l) a.v[l] -= b.v[l];
+    return a;
+  }
+  static Vec load(const float* p) {
+    Vec r;
+    for (size_t l = 0; l < kLanes; ++l) r.v[l] = p[l];
+    return r;
+  }
+  static void store(float* p, Vec v) { store_first(p, v, kLanes); }
+  static void store_first(float* p, Vec v, size_t count) {
+    for (size_t l = 0; l < count; ++l) p[l] = v.v[l];
+  }
+  static Idx indices(const int32_t* lanes) {
+    Idx r;
+    for (size_t l = 0; l < kLanes; ++l) r.v[l] = lanes[l];
+    return r;
+  }
+  static Idx offset(Idx i, int32_t by) {
+    for (size_t l = 0; l < kLanes; ++l) i.v[l] += by;
+    return i;
+  }
+  static Mask mask(uint32_t lane_bits) { return lane_bits; }
+  static Vec gather(const float* base, Idx i, Mask m) {
+    Vec r;
+    for (size_t l = 0; l < kLanes; ++l) r.v[l] = (m >> l) & 1u ? base[i.v[l]] : 0.0f;
+    return r;
+  }
+  static void scatter(float* base, Idx i, Mask m, Vec v) {
+    for (size_t l = 0; l < kLanes; ++l) {
+      if ((m >> l) & 1u) base[i.v[l]] = v.v[l];
+    }
+  }
+};
+
+}  // namespace dendrite::winograd

@@ -1,0 +1,234 @@
+// The Winograd F(2×2, 3×3) tile transforms, written once over a vector type
+// (Ops: ScalarOps, Avx2Ops or Avx512Ops) and instantiated in one file per ISA.
+// Layouts and argument meanings: winograd_kernels.h.
+//
+//   input:   V = Bᵀ·d·B,  Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   (d: 4×4 window)
+//   output:  y = Aᵀ·M·A,  Aᵀ = [1 1 1 0; 0 1 −1 −1]                     (y: 2×2 tile)
+//   output gradient back to M:  A·dy·Aᵀ
+// All three only add and subtract, so they cost a few vector operations per
+// value; the gathers and scatters that move tiles in and out of NCHW planes
+// are what they mostly spend.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "conv/winograd_kernels.h"
+
+namespace dendrite::winograd {
+// Internal linkage: each ISA's file compiles its own copy with its own
+// instruction flags, and the linker must never swap one for another.
+namespace {
+
+// Where L consecutive tiles sit: per lane, the offset of the tile's window
+// origin (row 2·ty + shift, column 2·tx + shift) in an NCHW batch with
+// `channels` channels, and which of the window's `extent` rows and columns
+// fall inside the plane. Lanes at or past `count` are in no row or column.
+template <size_t L>
+struct TileLanes {
+  int32_t origin[L];
+  uint32_t row_in[4] = {0, 0, 0, 0};
+  uint32_t col_in[4] = {0, 0, 0, 0};
+
+  TileLanes(const TileGrid& g, size_t t0, size_t count, size_t channels, long shift, size_t extent) {
+    for (size_t l = 0; l < L; ++l) {
+      origin[l] = 0;
+      if (l >= count) continue;
+      const size_t t = t0 + l, n = t / g.per_image, r = t % g.per_image;
+      const long y0 = 2 * long(r / g.tiles_w) + shift, x0 = 2 * long(r % g.tiles_w) + shift;
+      origin[l] = static_cast<int32_t>(long(n * channels * g.plane()) + y0 * long(g.w) + x0);
+      for (size_t i = 0; i < extent; ++i) {
+        if (y0 + long(i) >= 0 && y0 + long(i) < long(g.h)) row_in[i] |= 1u << l;
+        if (x0 + long(i) >= 0 && x0 + long(i) < long(g.w)) col_in[i] |= 1u << l;
+      }
+    }
+  }
+};
+
+// v = Bᵀ·d·B on 16 vectors, d[4·i + j] → v[4·i + j] (v may alias d).
+template <class Ops>
+inline void input_transform(const typename Ops::Vec* d, typename Ops::Vec* v) {
+  using Vec = typename Ops::Vec;
+  Vec e[16];
+  for (size_t j = 0; j < 4; ++j) {  // rows: Bᵀ·d
+    e[0 + j] = Ops::sub(d[0 + j], d[8 + j]);
+    e[4 + j] = Ops::add(d[4 + j], d[8 + j]);
+    e[8 + j] = Ops::sub(d[8 + j], d[4 + j]);
+    e[12 + j] = Ops::sub(d[4 + j], d[12 + j]);
+  }
+  for (size_t i = 0; i < 16; i += 4) {  // columns: (Bᵀ·d)·B
+    v[i + 0] = Ops::sub(e[i + 0], e[i + 2]);
+    v[i + 1] = Ops::add(e[i + 1], e[i + 2]);
+    v[i + 2] = Ops::sub(e[i + 2], e[i + 1]);
+    v[i + 3] = Ops::sub(e[i + 1], e[i + 3]);
+  }
+}
+
+template <class Ops>
+void input_to_panels(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t count, size_t nr,
+                     float* v) {
+  using Vec = typename Ops::Vec;
+  constexpr size_t L = Ops::kLanes;
+  const size_t panels = count / nr, per_position = panels * channels * nr;
+  const size_t valid = std::min(count, g.tiles - t0);
+  const int32_t plane = static_cast<int32_t>(g.plane()), w = static_cast<int32_t>(g.w);
+  for (size_t g0 = 0; g0 < count; g0 += L) {
+    const TileLanes<L> lanes(g, t0 + g0, valid > g0 ? valid - g0 : 0, channels, -1, 4);
+    typename Ops::Mask in[16];
+    for (size_t i = 0; i < 4; ++i) {
+      for (size_t j = 0; j < 4; ++j) in[4 * i + j] = Ops::mask(lanes.row_in[i] & lanes.col_in[j]);
+    }
+    const typename Ops::Idx origin = Ops::indices(lanes.origin);
+    float* dst = v + (g0 / nr) * channels * nr + g0 % nr;
+    for (size_t c = 0; c < channels; ++c) {
+      const typename Ops::Idx at = Ops::offset(origin, static_cast<int32_t>(c) * plane);
+      Vec d[16];
+      for (int32_t i = 0; i < 4; ++i) {
+        for (int32_t j = 0; j < 4; ++j) d[4 * i + j] = Ops::gather(x, Ops::offset(at, i * w + j), in[4 * i + j]);
+      }
+      input_transform<Ops>(d, d);
+      for (size_t xi = 0; xi < kPositions; ++xi) Ops::store(dst + xi * per_position + c * nr, d[xi]);
+    }
+  }
+}
+
+template <class Ops>
+void panel_to_output(const TileGrid& g, const float* m, size_t mr, size_t nr, size_t rows, size_t o0,
+                     size_t out_channels, size_t t0, size_t cols, const float* bias, float* y) {
+  using Vec = typename Ops::Vec;
+  constexpr size_t L = Ops::kLanes;
+  const int32_t plane = static_cast<int32_t>(g.plane()), w = static_cast<int32_t>(g.w);
+  for (size_t g0 = 0; g0 < cols; g0 += L) {
+    const TileLanes<L> lanes(g, t0 + g0, std::min(L, cols - g0), out_channels, 0, 2);
+    const typename Ops::Mask out00 = Ops::mask(lanes.row_in[0] & lanes.col_in[0]);
+    const typename Ops::Mask out01 = Ops::mask(lanes.row_in[0] & lanes.col_in[1]);
+    const typename Ops::Mask out10 = Ops::mask(lanes.row_in[1] & lanes.col_in[0]);
+    const typename Ops::Mask out11 = Ops::mask(lanes.row_in[1] & lanes.col_in[1]);
+    const typename Ops::Idx origin = Ops::indices(lanes.origin);
+    for (size_t r = 0; r < rows; ++r) {
+      const float* src = m + r * nr + g0;
+      Vec s[16];
+      for (size_t xi = 0; xi < kPositions; ++xi) s[xi] = Ops::load(src + xi * mr * nr);
+      Vec top[4], bottom[4];  // Aᵀ·M
+      for (size_t j = 0; j < 4; ++j) {
+        top[j] = Ops::add(Ops::add(s[0 + j], s[4 + j]), s[8 + j]);
+        bottom[j] = Ops::sub(Ops::sub(s[4 + j], s[8 + j]), s[12 + j]);
+      }
+      const Vec b = Ops::broadcast(bias != nullptr ? bias[o0 + r] : 0.0f);
+      const Vec y00 = Ops::add(Ops::add(Ops::add(top[0], top[1]), top[2]), b);
+      const Vec y01 = Ops::add(Ops::sub(Ops::sub(top[1], top[2]), top[3]), b);
+      const Vec y10 = Ops::add(Ops::add(Ops::add(bottom[0], bottom[1]), bottom[2]), b);
+      const Vec y11 = Ops::add(Ops::sub(Ops::sub(bottom[1], bottom[2]), bottom[3]), b);
+      const typename Ops::Idx at = Ops::offset(origin, static_cast<int32_t>(o0 + r) * plane);
+      Ops::scatter(y, at, out00, y00);
+      Ops::scatter(y, Ops::offset(at, 1), out01, y01);
+      Ops::scatter(y, Ops::offset(at, w), out10, y10);
+      Ops::scatter(y, Ops::offset(at, w + 1), out11, y11);
+    }
+  }
+}
+
+// Per lane l, l·plane: the same pixel of L consecutive channels.
+template <class Ops>
+typename Ops::Idx channel_lanes(size_t plane) {
+  int32_t at[Ops::kLanes];
+  for (size_t l = 0; l < Ops::kLanes; ++l) at[l] = static_cast<int32_t>(l * plane);
+  return Ops::indices(at);
+}
+
+// Row and column of tile t's window origin (2·ty + shift, 2·tx + shift), and its image.
+struct TilePlace {
+  size_t n;
+  long y0, x0;
+  TilePlace(const TileGrid& g, size_t t, long shift) {
+    n = t / g.per_image;
+    const size_t r = t % g.per_image;
+    y0 = 2 * long(r / g.tiles_w) + shift;
+    x0 = 2 * long(r % g.tiles_w) + shift;
+  }
+};
+
+template <class Ops>
+void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t kc, size_t nr,
+                             float* v) {
+  using Vec = typename Ops::Vec;
+  constexpr size_t L = Ops::kLanes;
+  const size_t panels = (channels + nr - 1) / nr, per_position = panels * kc * nr, plane = g.plane();
+  const typename Ops::Idx across = channel_lanes<Ops>(plane);
+  for (size_t k = 0; k < kc; ++k) {
+    const TilePlace at(g, t0 + k, -1);
+    bool in[16];
+    for (long i = 0; i < 4; ++i) {
+      for (long j = 0; j < 4; ++j) {
+        in[4 * i + j] = at.y0 + i >= 0 && at.y0 + i < long(g.h) && at.x0 + j >= 0 && at.x0 + j < long(g.w);
+      }
+    }
+    for (size_t c0 = 0; c0 < panels * nr; c0 += L) {
+      const size_t lanes = c0 < channels ? std::min(L, channels - c0) : 0;
+      const typename Ops::Mask active = Ops::mask((1u << lanes) - 1u);
+      Vec d[16];
+      for (long i = 0; i < 4; ++i) {
+        for (long j = 0; j < 4; ++j) {
+          if (!in[4 * i + j] || lanes == 0) {
+            d[4 * i + j] = Ops::zero();
+            continue;
+          }
+          const float* base = x + (at.n * channels + c0) * plane + size_t((at.y0 + i) * long(g.w) + at.x0 + j);
+          d[4 * i + j] = Ops::gather(base, across, active);
+        }
+      }
+      input_transform<Ops>(d, d);
+      float* dst = v + ((c0 / nr) * kc + k) * nr + c0 % nr;
+      for (size_t xi = 0; xi < kPositions; ++xi) Ops::store(dst + xi * per_position, d[xi]);
+    }
+  }
+}
+
+template <class Ops>
+void gradient_to_row_panels(const TileGrid& g, const float* gy, size_t out_channels, size_t t0, size_t kc,
+                            size_t mr, float* a) {
+  using Vec = typename Ops::Vec;
+  const size_t panels = (out_channels + mr - 1) / mr, per_position = panels * kc * mr, plane = g.plane();
+  const typename Ops::Idx across = channel_lanes<Ops>(plane);
+  for (size_t k = 0; k < kc; ++k) {
+    const TilePlace at(g, t0 + k, 0);
+    const bool rows[2] = {true, at.y0 + 1 < long(g.h)};
+    const bool cols[2] = {true, at.x0 + 1 < long(g.w)};
+    for (size_t p = 0; p < panels; ++p) {
+      const size_t o0 = p * mr, lanes = std::min(mr, out_channels - o0);
+      const typename Ops::Mask active = Ops::mask((1u << lanes) - 1u);
+      const float* base = gy + (at.n * out_channels + o0) * plane + size_t(at.y0) * g.w + size_t(at.x0);
+      Vec dy[2][2];
+      for (size_t r = 0; r < 2; ++r) {
+        for (size_t c = 0; c < 2; ++c) {
+          dy[r][c] = rows[r] && cols[c] ? Ops::gather(base + r * g.w + c, across, active) : Ops::zero();
+        }
+      }
+      // A·dy: rows [dy0, dy0 + dy1, dy0 − dy1, −dy1], then the same on the columns.
+      Vec e[4][2];
+      for (size_t c = 0; c < 2; ++c) {
+        e[0][c] = dy[0][c];
+        e[1][c] = Ops::add(dy[0][c], dy[1][c]);
+        e[2][c] = Ops::sub(dy[0][c], dy[1][c]);
+        e[3][c] = Ops::sub(Ops::zero(), dy[1][c]);
+      }
+      float* dst = a + (p * kc + k) * mr;
+      for (size_t i = 0; i < 4; ++i) {
+        const Vec value[4] = {e[i][0], Ops::add(e[i][0], e[i][1]), Ops::sub(e[i][0], e[i][1]),
+                              Ops::sub(Ops::zero(), e[i][1])};
+        for (size_t j = 0; j < 4; ++j) Ops::store_first(dst + (4 * i + j) * per_position, value[j], mr);
+      }
+    }
+  }
+}
+
+template <class Ops>
+const WinogradKernels& kernels_for() {
+  static const WinogradKernels table{Ops::kLanes, input_to_panels<Ops>, panel_to_output<Ops>,
+                                     input_to_channel_panels<Ops>, gradient_to_row_panels<Ops>};
+  return table;
+}
+
+}  // namespace
+}  // namespace dendrite::winograd
