@@ -1,5 +1,7 @@
 #include "conv/winograd_filter.h"
 
+#include <algorithm>
+
 #include "conv/winograd_kernels.h"
 
 namespace dendrite::winograd {
@@ -23,24 +25,43 @@ void transform_kernel(const double g[9], float* u, size_t stride) {
   }
 }
 
+// Transforms `count` (≤ 16) kernels, kernel k read by load(k, g), into
+// u[ξ·position_stride + k]. They go through a 16×16 block first: writing one
+// kernel's 16 positions straight to matrices position_stride floats apart
+// would hit a single cache set 16 times over.
+template <class Load>
+void transform_kernels(size_t count, Load&& load, float* u, size_t position_stride) {
+  float block[kPositions][16];
+  for (size_t k = 0; k < count; ++k) {
+    double g[9];
+    load(k, g);
+    transform_kernel(g, &block[0][k], 16);
+  }
+  for (size_t xi = 0; xi < kPositions; ++xi) {
+    for (size_t k = 0; k < count; ++k) u[xi * position_stride + k] = block[xi][k];
+  }
+}
+
 }  // namespace
 
 void filter_to_positions(const float* w, size_t o, size_t c, float* u) {
   for (size_t oi = 0; oi < o; ++oi) {
-    for (size_t ci = 0; ci < c; ++ci) {
-      double g[9];
-      for (size_t e = 0; e < 9; ++e) g[e] = w[(oi * c + ci) * 9 + e];
-      transform_kernel(g, u + oi * c + ci, o * c);
+    for (size_t c0 = 0; c0 < c; c0 += 16) {
+      const float* first = w + (oi * c + c0) * 9;
+      transform_kernels(std::min<size_t>(16, c - c0), [&](size_t k, double* g) {
+        for (size_t e = 0; e < 9; ++e) g[e] = first[k * 9 + e];
+      }, u + oi * c + c0, o * c);
     }
   }
 }
 
 void rotated_filter_to_positions(const float* w, size_t o, size_t c, float* u) {
-  for (size_t oi = 0; oi < o; ++oi) {
-    for (size_t ci = 0; ci < c; ++ci) {
-      double g[9];
-      for (size_t e = 0; e < 9; ++e) g[e] = w[(oi * c + ci) * 9 + (8 - e)];
-      transform_kernel(g, u + ci * o + oi, o * c);
+  for (size_t ci = 0; ci < c; ++ci) {
+    for (size_t o0 = 0; o0 < o; o0 += 16) {
+      transform_kernels(std::min<size_t>(16, o - o0), [&](size_t k, double* g) {
+        const float* kernel = w + ((o0 + k) * c + ci) * 9;
+        for (size_t e = 0; e < 9; ++e) g[e] = kernel[8 - e];
+      }, u + ci * o + o0, o * c);
     }
   }
 }

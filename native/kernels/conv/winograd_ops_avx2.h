@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace dendrite::winograd {
 
@@ -13,10 +14,8 @@ struct Avx2Ops {
   static constexpr size_t kLanes = 8;
   using Vec = __m256;
   using Idx = __m256i;
-  // AVX2 gathers take a vector mask; its scatter is done lane by lane, from the bits.
   struct Mask {
-    __m256i lanes;
-    uint32_t bits;
+    __m256i lanes;  // all ones in the lanes on
   };
 
   static Vec zero() { return _mm256_setzero_ps(); }
@@ -33,19 +32,25 @@ struct Avx2Ops {
   static Mask mask(uint32_t lane_bits) {
     const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
     const __m256i set = _mm256_and_si256(_mm256_set1_epi32(static_cast<int>(lane_bits)), bit);
-    return {_mm256_cmpeq_epi32(set, bit), lane_bits};
+    return {_mm256_cmpeq_epi32(set, bit)};
   }
   static Vec gather(const float* base, Idx i, Mask m) {
     return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, i, _mm256_castsi256_ps(m.lanes), 4);
   }
-  static void scatter(float* base, Idx i, Mask m, Vec v) {
-    alignas(32) float values[8];
-    alignas(32) int32_t where[8];
-    _mm256_store_ps(values, v);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(where), i);
-    for (int l = 0; l < 8; ++l) {
-      if ((m.bits >> l) & 1u) base[where[l]] = values[l];
-    }
+  // a[0], b[0], a[1], b[1], … a[7], b[7] as two vectors.
+  struct Pairs {
+    __m256 lo, hi;
+  };
+  static Pairs interleave(Vec a, Vec b) {
+    const __m256 low = _mm256_unpacklo_ps(a, b), high = _mm256_unpackhi_ps(a, b);  // lanes 0,1,4,5 | 2,3,6,7
+    return {_mm256_permute2f128_ps(low, high, 0x20), _mm256_permute2f128_ps(low, high, 0x31)};
+  }
+  // Values [2·first_lane, 2·first_lane + count) of p to dst[0, count).
+  static void store_pairs(float* dst, const Pairs& p, size_t first_lane, size_t count) {
+    alignas(32) float values[16];
+    _mm256_store_ps(values, p.lo);
+    _mm256_store_ps(values + 8, p.hi);
+    std::memcpy(dst, values + 2 * first_lane, count * sizeof(float));
   }
 };
 

@@ -32,8 +32,25 @@ struct Avx512Ops {
   static Vec gather(const float* base, Idx i, Mask m) {
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, i, base, 4);
   }
-  // base[i[l]] = v[l] for the lanes in m.
-  static void scatter(float* base, Idx i, Mask m, Vec v) { _mm512_mask_i32scatter_ps(base, m, i, v, 4); }
+  // a[0], b[0], a[1], b[1], … a[15], b[15] as two vectors.
+  struct Pairs {
+    __m512 lo, hi;
+  };
+  static Pairs interleave(Vec a, Vec b) {
+    const __m512i lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    const __m512i hi = _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    return {_mm512_permutex2var_ps(a, lo, b), _mm512_permutex2var_ps(a, hi, b)};
+  }
+  // Values [2·first_lane, 2·first_lane + count) of p to dst[0, count).
+  static void store_pairs(float* dst, const Pairs& p, size_t first_lane, size_t count) {
+    __m512i at = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                  _mm512_set1_epi32(static_cast<int>(2 * first_lane)));
+    const size_t head = count < 16 ? count : 16;
+    _mm512_mask_storeu_ps(dst, __mmask16((1u << head) - 1u), _mm512_permutex2var_ps(p.lo, at, p.hi));
+    if (count <= 16) return;
+    at = _mm512_add_epi32(at, _mm512_set1_epi32(16));
+    _mm512_mask_storeu_ps(dst + 16, __mmask16((1u << (count - 16)) - 1u), _mm512_permutex2var_ps(p.lo, at, p.hi));
+  }
 };
 
 }  // namespace dendrite::winograd

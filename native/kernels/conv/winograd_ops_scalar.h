@@ -55,10 +55,18 @@ struct ScalarOps {
     for (size_t l = 0; l < kLanes; ++l) r.v[l] = (m >> l) & 1u ? base[i.v[l]] : 0.0f;
     return r;
   }
-  static void scatter(float* base, Idx i, Mask m, Vec v) {
-    for (size_t l = 0; l < kLanes; ++l) {
-      if ((m >> l) & 1u) base[i.v[l]] = v.v[l];
-    }
+  // a[0], b[0], a[1], b[1], … in order.
+  struct Pairs {
+    float v[16];
+  };
+  static Pairs interleave(Vec a, Vec b) {
+    Pairs p;
+    for (size_t l = 0; l < kLanes; ++l) p.v[2 * l] = a.v[l], p.v[2 * l + 1] = b.v[l];
+    return p;
+  }
+  // Values [2·first_lane, 2·first_lane + count) of p to dst[0, count).
+  static void store_pairs(float* dst, const Pairs& p, size_t first_lane, size_t count) {
+    for (size_t e = 0; e < count; ++e) dst[e] = p.v[2 * first_lane + e];
   }
 };
 

@@ -6,8 +6,9 @@
 //   output:  y = Aᵀ·M·A,  Aᵀ = [1 1 1 0; 0 1 −1 −1]                     (y: 2×2 tile)
 //   output gradient back to M:  A·dy·Aᵀ
 // All three only add and subtract, so they cost a few vector operations per
-// value; the gathers and scatters that move tiles in and out of NCHW planes
-// are what they mostly spend.
+// value; moving tiles in and out of NCHW planes is what they mostly spend:
+// windows are gathered, and outputs are stored as runs of tiles that sit side
+// by side in one tile row (a scatter per output pixel cost twice as much).
 #pragma once
 
 #include <algorithm>
@@ -21,27 +22,70 @@ namespace dendrite::winograd {
 // instruction flags, and the linker must never swap one for another.
 namespace {
 
-// Where L consecutive tiles sit: per lane, the offset of the tile's window
-// origin (row 2·ty + shift, column 2·tx + shift) in an NCHW batch with
-// `channels` channels, and which of the window's `extent` rows and columns
-// fall inside the plane. Lanes at or past `count` are in no row or column.
+// Image, tile row and tile column of tile t, stepped through the tiles in
+// order without dividing.
+struct TileCursor {
+  const TileGrid& g;
+  size_t n, ty, tx;
+  TileCursor(const TileGrid& grid, size_t t) : g(grid) {
+    n = t / g.per_image;
+    const size_t r = t % g.per_image;
+    ty = r / g.tiles_w, tx = r % g.tiles_w;
+  }
+  void next() {
+    if (++tx < g.tiles_w) return;
+    tx = 0;
+    if (++ty < g.tiles_h) return;
+    ty = 0, ++n;
+  }
+};
+
+// Where the 4×4 input windows of L consecutive tiles sit: per lane, the
+// offset of the window's top-left pixel (2·ty − 1, 2·tx − 1) in an NCHW batch
+// with `channels` channels, and which of its rows and columns fall inside the
+// plane. Lanes at or past `count` are in no row or column.
 template <size_t L>
-struct TileLanes {
+struct InputWindows {
   int32_t origin[L];
   uint32_t row_in[4] = {0, 0, 0, 0};
   uint32_t col_in[4] = {0, 0, 0, 0};
 
-  TileLanes(const TileGrid& g, size_t t0, size_t count, size_t channels, long shift, size_t extent) {
-    for (size_t l = 0; l < L; ++l) {
+  InputWindows(const TileGrid& g, size_t t0, size_t count, size_t channels) {
+    TileCursor at(g, t0);
+    for (size_t l = 0; l < L; ++l, at.next()) {
       origin[l] = 0;
       if (l >= count) continue;
-      const size_t t = t0 + l, n = t / g.per_image, r = t % g.per_image;
-      const long y0 = 2 * long(r / g.tiles_w) + shift, x0 = 2 * long(r % g.tiles_w) + shift;
-      origin[l] = static_cast<int32_t>(long(n * channels * g.plane()) + y0 * long(g.w) + x0);
-      for (size_t i = 0; i < extent; ++i) {
+      const long y0 = 2 * long(at.ty) - 1, x0 = 2 * long(at.tx) - 1;
+      origin[l] = static_cast<int32_t>(long(at.n * channels * g.plane()) + y0 * long(g.w) + x0);
+      for (size_t i = 0; i < 4; ++i) {
         if (y0 + long(i) >= 0 && y0 + long(i) < long(g.h)) row_in[i] |= 1u << l;
         if (x0 + long(i) >= 0 && x0 + long(i) < long(g.w)) col_in[i] |= 1u << l;
       }
+    }
+  }
+};
+
+// Where the 2×2 outputs of L consecutive tiles go, as runs of tiles in one
+// tile row: a run's tiles fill `floats` pixels side by side in each of its
+// two image rows (one fewer than twice its tiles when it ends at an odd edge),
+// the first at `origin` in an NCHW batch with `channels` channels.
+template <size_t L>
+struct OutputRuns {
+  struct Run {
+    size_t first_lane, floats;
+    size_t origin;
+    bool second_row;  // false when the tile row hangs over an odd bottom edge
+  };
+  Run run[L];
+  size_t runs = 0;
+
+  OutputRuns(const TileGrid& g, size_t t0, size_t count, size_t channels) {
+    TileCursor at(g, t0);
+    for (size_t l = 0; l < count; ++l, at.next()) {
+      if (l == 0 || at.tx == 0) {
+        run[runs++] = Run{l, 0, at.n * channels * g.plane() + 2 * at.ty * g.w + 2 * at.tx, 2 * at.ty + 1 < g.h};
+      }
+      run[runs - 1].floats += 2 * at.tx + 1 < g.w ? 2 : 1;
     }
   }
 };
@@ -74,7 +118,7 @@ void input_to_panels(const TileGrid& g, const float* x, size_t channels, size_t 
   const size_t valid = std::min(count, g.tiles - t0);
   const int32_t plane = static_cast<int32_t>(g.plane()), w = static_cast<int32_t>(g.w);
   for (size_t g0 = 0; g0 < count; g0 += L) {
-    const TileLanes<L> lanes(g, t0 + g0, valid > g0 ? valid - g0 : 0, channels, -1, 4);
+    const InputWindows<L> lanes(g, t0 + g0, valid > g0 ? valid - g0 : 0, channels);
     typename Ops::Mask in[16];
     for (size_t i = 0; i < 4; ++i) {
       for (size_t j = 0; j < 4; ++j) in[4 * i + j] = Ops::mask(lanes.row_in[i] & lanes.col_in[j]);
@@ -98,14 +142,8 @@ void panel_to_output(const TileGrid& g, const float* m, size_t mr, size_t nr, si
                      size_t out_channels, size_t t0, size_t cols, const float* bias, float* y) {
   using Vec = typename Ops::Vec;
   constexpr size_t L = Ops::kLanes;
-  const int32_t plane = static_cast<int32_t>(g.plane()), w = static_cast<int32_t>(g.w);
   for (size_t g0 = 0; g0 < cols; g0 += L) {
-    const TileLanes<L> lanes(g, t0 + g0, std::min(L, cols - g0), out_channels, 0, 2);
-    const typename Ops::Mask out00 = Ops::mask(lanes.row_in[0] & lanes.col_in[0]);
-    const typename Ops::Mask out01 = Ops::mask(lanes.row_in[0] & lanes.col_in[1]);
-    const typename Ops::Mask out10 = Ops::mask(lanes.row_in[1] & lanes.col_in[0]);
-    const typename Ops::Mask out11 = Ops::mask(lanes.row_in[1] & lanes.col_in[1]);
-    const typename Ops::Idx origin = Ops::indices(lanes.origin);
+    const OutputRuns<L> out(g, t0 + g0, std::min(L, cols - g0), out_channels);
     for (size_t r = 0; r < rows; ++r) {
       const float* src = m + r * nr + g0;
       Vec s[16];
@@ -116,15 +154,18 @@ void panel_to_output(const TileGrid& g, const float* m, size_t mr, size_t nr, si
         bottom[j] = Ops::sub(Ops::sub(s[4 + j], s[8 + j]), s[12 + j]);
       }
       const Vec b = Ops::broadcast(bias != nullptr ? bias[o0 + r] : 0.0f);
-      const Vec y00 = Ops::add(Ops::add(Ops::add(top[0], top[1]), top[2]), b);
-      const Vec y01 = Ops::add(Ops::sub(Ops::sub(top[1], top[2]), top[3]), b);
-      const Vec y10 = Ops::add(Ops::add(Ops::add(bottom[0], bottom[1]), bottom[2]), b);
-      const Vec y11 = Ops::add(Ops::sub(Ops::sub(bottom[1], bottom[2]), bottom[3]), b);
-      const typename Ops::Idx at = Ops::offset(origin, static_cast<int32_t>(o0 + r) * plane);
-      Ops::scatter(y, at, out00, y00);
-      Ops::scatter(y, Ops::offset(at, 1), out01, y01);
-      Ops::scatter(y, Ops::offset(at, w), out10, y10);
-      Ops::scatter(y, Ops::offset(at, w + 1), out11, y11);
+      // Each image row of a run alternates the tiles' left and right pixels.
+      const typename Ops::Pairs upper = Ops::interleave(Ops::add(Ops::add(Ops::add(top[0], top[1]), top[2]), b),
+                                                        Ops::add(Ops::sub(Ops::sub(top[1], top[2]), top[3]), b));
+      const typename Ops::Pairs lower =
+          Ops::interleave(Ops::add(Ops::add(Ops::add(bottom[0], bottom[1]), bottom[2]), b),
+                          Ops::add(Ops::sub(Ops::sub(bottom[1], bottom[2]), bottom[3]), b));
+      float* plane = y + (o0 + r) * g.plane();
+      for (size_t k = 0; k < out.runs; ++k) {
+        const auto& run = out.run[k];
+        Ops::store_pairs(plane + run.origin, upper, run.first_lane, run.floats);
+        if (run.second_row) Ops::store_pairs(plane + run.origin + g.w, lower, run.first_lane, run.floats);
+      }
     }
   }
 }
@@ -137,18 +178,6 @@ typename Ops::Idx channel_lanes(size_t plane) {
   return Ops::indices(at);
 }
 
-// Row and column of tile t's window origin (2·ty + shift, 2·tx + shift), and its image.
-struct TilePlace {
-  size_t n;
-  long y0, x0;
-  TilePlace(const TileGrid& g, size_t t, long shift) {
-    n = t / g.per_image;
-    const size_t r = t % g.per_image;
-    y0 = 2 * long(r / g.tiles_w) + shift;
-    x0 = 2 * long(r % g.tiles_w) + shift;
-  }
-};
-
 template <class Ops>
 void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t kc, size_t nr,
                              float* v) {
@@ -156,13 +185,12 @@ void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels,
   constexpr size_t L = Ops::kLanes;
   const size_t panels = (channels + nr - 1) / nr, per_position = panels * kc * nr, plane = g.plane();
   const typename Ops::Idx across = channel_lanes<Ops>(plane);
-  for (size_t k = 0; k < kc; ++k) {
-    const TilePlace at(g, t0 + k, -1);
+  TileCursor at(g, t0);
+  for (size_t k = 0; k < kc; ++k, at.next()) {
+    const long y0 = 2 * long(at.ty) - 1, x0 = 2 * long(at.tx) - 1;
     bool in[16];
     for (long i = 0; i < 4; ++i) {
-      for (long j = 0; j < 4; ++j) {
-        in[4 * i + j] = at.y0 + i >= 0 && at.y0 + i < long(g.h) && at.x0 + j >= 0 && at.x0 + j < long(g.w);
-      }
+      for (long j = 0; j < 4; ++j) in[4 * i + j] = y0 + i >= 0 && y0 + i < long(g.h) && x0 + j >= 0 && x0 + j < long(g.w);
     }
     for (size_t c0 = 0; c0 < panels * nr; c0 += L) {
       const size_t lanes = c0 < channels ? std::min(L, channels - c0) : 0;
@@ -174,7 +202,7 @@ void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels,
             d[4 * i + j] = Ops::zero();
             continue;
           }
-          const float* base = x + (at.n * channels + c0) * plane + size_t((at.y0 + i) * long(g.w) + at.x0 + j);
+          const float* base = x + (at.n * channels + c0) * plane + size_t((y0 + i) * long(g.w) + x0 + j);
           d[4 * i + j] = Ops::gather(base, across, active);
         }
       }
@@ -191,14 +219,15 @@ void gradient_to_row_panels(const TileGrid& g, const float* gy, size_t out_chann
   using Vec = typename Ops::Vec;
   const size_t panels = (out_channels + mr - 1) / mr, per_position = panels * kc * mr, plane = g.plane();
   const typename Ops::Idx across = channel_lanes<Ops>(plane);
-  for (size_t k = 0; k < kc; ++k) {
-    const TilePlace at(g, t0 + k, 0);
-    const bool rows[2] = {true, at.y0 + 1 < long(g.h)};
-    const bool cols[2] = {true, at.x0 + 1 < long(g.w)};
+  TileCursor at(g, t0);
+  for (size_t k = 0; k < kc; ++k, at.next()) {
+    const size_t y0 = 2 * at.ty, x0 = 2 * at.tx;
+    const bool rows[2] = {true, y0 + 1 < g.h};
+    const bool cols[2] = {true, x0 + 1 < g.w};
     for (size_t p = 0; p < panels; ++p) {
       const size_t o0 = p * mr, lanes = std::min(mr, out_channels - o0);
       const typename Ops::Mask active = Ops::mask((1u << lanes) - 1u);
-      const float* base = gy + (at.n * out_channels + o0) * plane + size_t(at.y0) * g.w + size_t(at.x0);
+      const float* base = gy + (at.n * out_channels + o0) * plane + y0 * g.w + x0;
       Vec dy[2][2];
       for (size_t r = 0; r < 2; ++r) {
         for (size_t c = 0; c < 2; ++c) {
