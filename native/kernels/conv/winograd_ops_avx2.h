@@ -11,6 +11,8 @@
 namespace dendrite::winograd {
 
 struct Avx2Ops {
+  // Whether window rows are loaded whole and permuted (else gathered).
+  static constexpr bool kLoadsRows = false;
   static constexpr size_t kLanes = 8;
   using Vec = __m256;
   using Idx = __m256i;

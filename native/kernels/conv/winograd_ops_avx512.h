@@ -10,6 +10,8 @@
 namespace dendrite::winograd {
 
 struct Avx512Ops {
+  // Whether window rows are loaded whole and permuted (else gathered).
+  static constexpr bool kLoadsRows = true;
   static constexpr size_t kLanes = 16;
   using Vec = __m512;
   using Idx = __m512i;
@@ -28,6 +30,14 @@ struct Avx512Ops {
   static Idx indices(const int32_t* lanes) { return _mm512_loadu_si512(lanes); }
   static Idx offset(Idx i, int32_t by) { return _mm512_add_epi32(i, _mm512_set1_epi32(by)); }
   static Mask mask(uint32_t lane_bits) { return __mmask16(lane_bits); }
+  // base[offset + e] for the bits e of `bits` (others 0, not read).
+  static Vec load_masked(const float* base, long offset, uint32_t bits) {
+    return _mm512_maskz_loadu_ps(__mmask16(bits), base + offset);
+  }
+  // dst with the lanes in `lanes` replaced by src[at[l]].
+  static Vec permute_into(Vec dst, uint32_t lanes, Idx at, Vec src) {
+    return _mm512_mask_permutexvar_ps(dst, __mmask16(lanes), at, src);
+  }
   // base[i[l]] for the lanes in m, 0 in the others (which are not read).
   static Vec gather(const float* base, Idx i, Mask m) {
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, i, base, 4);

@@ -8,6 +8,8 @@
 namespace dendrite::winograd {
 
 struct ScalarOps {
+  // Whether window rows are loaded whole and permuted (else gathered).
+  static constexpr bool kLoadsRows = false;
   static constexpr size_t kLanes = 8;
   struct Vec {
     float v[8];
