@@ -86,6 +86,7 @@ const shapes: Array<[string, Geometry]> = [
   ['prime batch', geo(13, 1, 17, 19, 5, 3, 3, 1, 1, 1, 1)],
   ['kernel as large as the input', geo(2, 3, 4, 9, 2, 4, 9)],
   ['W2b-like, small', geo(3, 8, 14, 14, 16, 3, 3, 1, 1, 1, 1)],
+  ['3x3 pad 1 (Winograd), odd sides, channels past one panel', geo(2, 9, 7, 5, 33, 3, 3, 1, 1, 1, 1)],
 ];
 
 describe('conv2d kernels', () => {
