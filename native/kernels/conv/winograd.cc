@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "conv/winograd_filter.h"
 #include "conv/winograd_kernels.h"
@@ -18,6 +17,10 @@ using winograd::TileGrid;
 // Fewer channels than this on either side and im2col's deeper patch makes the
 // better GEMM (W7's first layer has one input channel).
 constexpr size_t kMinChannels = 8;
+// More than this on either side and im2col stays: its products are deep enough
+// to run near peak already, and the weight gradient's per-thread sums below
+// would grow with the square of the channels (not measured there).
+constexpr size_t kMaxChannels = 256;
 // Floats of transformed tiles a thread keeps per block (512 KiB: a quarter of
 // one core's L2, beside the filter panels and the micro-kernel's working set).
 constexpr size_t kBlockFloats = size_t{1} << 17;
@@ -28,6 +31,7 @@ size_t round_up(size_t v, size_t to) { return (v + to - 1) / to * to; }
 // kBlockFloats hold, and sized so the blocks split evenly over the threads.
 size_t block_tiles(size_t tiles, size_t floats_per_tile, size_t unit, size_t threads) {
   const size_t most = std::max(unit, kBlockFloats / floats_per_tile / unit * unit);
+  if (tiles == 0) return unit;
   size_t blocks = (tiles + most - 1) / most;
   blocks = round_up(std::max(blocks, size_t{1}), threads);
   return std::max(unit, round_up((tiles + blocks - 1) / blocks, unit));
@@ -76,6 +80,17 @@ void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout,
   });
 }
 
+// fn(task, thread) for every task < tasks, on the pool when there is one;
+// scratch is keyed by `thread`, so tasks sharing a thread run one after another.
+template <class Fn>
+void run_tasks(const Context& ctx, size_t tasks, Fn&& fn) {
+  if (tasks <= 1 || ctx.pool == nullptr) {
+    for (size_t t = 0; t < tasks; ++t) fn(t, 0);
+    return;
+  }
+  ctx.pool->run(static_cast<int>(tasks), [&](int task, int thread) { fn(static_cast<size_t>(task), thread); });
+}
+
 }  // namespace
 
 bool winograd_geometry_fits(const Conv2dGeometry& g) {
@@ -90,7 +105,8 @@ bool winograd_geometry_fits(const Conv2dGeometry& g) {
 }
 
 bool winograd_applicable(const Conv2dGeometry& g) {
-  return winograd_geometry_fits(g) && g.c >= kMinChannels && g.o >= kMinChannels;
+  return winograd_geometry_fits(g) && g.c >= kMinChannels && g.o >= kMinChannels && g.c <= kMaxChannels &&
+         g.o <= kMaxChannels;
 }
 
 void winograd_conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* w,
@@ -116,25 +132,26 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
   const size_t row_panels = (g.o + mr - 1) / mr, col_panels = (g.c + nr - 1) / nr;
   const size_t rows = row_panels * mr, cols = col_panels * nr;
   // dU[ξ] = Σ over tiles of (A·dy·Aᵀ)[ξ] · (Bᵀ·d·B)[ξ]ᵀ, an o×c product per ξ
-  // whose depth is the tiles: each thread sums its blocks into its own dU.
-  const size_t per_thread = kPositions * rows * cols;
+  // whose depth is the tiles: each task sums its run of blocks into its own dU.
+  const size_t per_task = kPositions * rows * cols;
   const size_t threads = static_cast<size_t>(ctx.threads());
-  const size_t block = block_tiles(grid.tiles, kPositions * (rows + cols), 1, threads);
+  // At least 64 tiles deep, so each product's sums are reloaded rarely.
+  const size_t block = std::max<size_t>(64, block_tiles(grid.tiles, kPositions * (rows + cols), 1, threads));
   const size_t blocks = (grid.tiles + block - 1) / block;
-  float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPartials, 0), threads * per_thread);
-  std::vector<char> used(threads, 0);
-  parallel_for(ctx, blocks, 1, [&](size_t b0, size_t b1, int thread) {
+  const size_t per = (blocks + threads - 1) / threads, tasks = (blocks + per - 1) / per;
+  float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPartials, 0), tasks * per_task);
+  run_tasks(ctx, tasks, [&](size_t task, int thread) {
     float* a = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradProducts, thread),
                                             kPositions * rows * block + gemm::kPackSlack);
     float* v = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradTiles, thread),
                                             kPositions * cols * block + gemm::kPackSlack);
-    float* du = partial + size_t(thread) * per_thread;
+    float* du = partial + task * per_task;
+    const size_t b0 = task * per, b1 = std::min(blocks, b0 + per);
     for (size_t b = b0; b < b1; ++b) {
       const size_t t0 = b * block, kc = std::min(block, grid.tiles - t0);
       wk.gradient_to_row_panels(grid, gy, g.o, t0, kc, mr, a);
       wk.input_to_channel_panels(grid, x, g.c, t0, kc, nr, v);
-      const float beta = used[thread] ? 1.0f : 0.0f;
-      used[thread] = 1;
+      const float beta = b == b0 ? 0.0f : 1.0f;
       for (size_t xi = 0; xi < kPositions; ++xi) {
         for (size_t p = 0; p < row_panels; ++p) {
           const float* ap = a + (xi * row_panels + p) * kc * mr;
@@ -147,16 +164,11 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
       }
     }
   });
-  // Sum the threads' dU into the first used one, then back to 3×3 kernels.
-  float* total = nullptr;
-  for (size_t t = 0; t < threads; ++t) {
-    if (!used[t]) continue;
-    float* du = partial + t * per_thread;
-    if (total == nullptr) {
-      total = du;
-      continue;
-    }
-    for (size_t e = 0; e < per_thread; ++e) total[e] += du[e];
+  // The tasks' sums added into the first, then back to 3×3 kernels.
+  float* total = partial;
+  for (size_t t = 1; t < tasks; ++t) {
+    const float* du = partial + t * per_task;
+    for (size_t e = 0; e < per_task; ++e) total[e] += du[e];
   }
   winograd::positions_to_filter_gradient(total, cols, rows * cols, g.o, g.c, gw);
 }
