@@ -6,7 +6,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 namespace dendrite::winograd {
 
@@ -26,9 +25,7 @@ struct Avx2Ops {
   static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
   static Vec load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t count) {
-    _mm256_maskstore_ps(p, mask((1u << count) - 1u).lanes, v);
-  }
+  static void store_first(float* p, Vec v, size_t count) { _mm256_maskstore_ps(p, first(count), v); }
   static Idx indices(const int32_t* lanes) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes)); }
   static Idx offset(Idx i, int32_t by) { return _mm256_add_epi32(i, _mm256_set1_epi32(by)); }
   static Mask mask(uint32_t lane_bits) {
@@ -47,12 +44,24 @@ struct Avx2Ops {
     const __m256 low = _mm256_unpacklo_ps(a, b), high = _mm256_unpackhi_ps(a, b);  // lanes 0,1,4,5 | 2,3,6,7
     return {_mm256_permute2f128_ps(low, high, 0x20), _mm256_permute2f128_ps(low, high, 0x31)};
   }
-  // Values [2·first_lane, 2·first_lane + count) of p to dst[0, count).
+  // Values [2·first_lane, 2·first_lane + count) of p to dst[0, count), by
+  // permuting both halves into place (a library memcpy per run cost a tenth of
+  // W2b, and a trip through a buffer stalls store forwarding).
   static void store_pairs(float* dst, const Pairs& p, size_t first_lane, size_t count) {
-    alignas(32) float values[16];
-    _mm256_store_ps(values, p.lo);
-    _mm256_store_ps(values + 8, p.hi);
-    std::memcpy(dst, values + 2 * first_lane, count * sizeof(float));
+    const __m256i at = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                        _mm256_set1_epi32(static_cast<int>(2 * first_lane)));
+    const __m256i lane = _mm256_and_si256(at, _mm256_set1_epi32(7));
+    const __m256 from_lo = _mm256_permutevar8x32_ps(p.lo, lane), from_hi = _mm256_permutevar8x32_ps(p.hi, lane);
+    const __m256 in_lo = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(8), at));
+    _mm256_maskstore_ps(dst, first(count < 8 ? count : 8), _mm256_blendv_ps(from_hi, from_lo, in_lo));
+    if (count > 8) _mm256_maskstore_ps(dst + 8, first(count - 8), from_hi);
+  }
+
+ private:
+  // Mask of the first `count` (≤ 8) lanes.
+  static __m256i first(size_t count) {
+    static const int32_t window[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(window + 8 - count));
   }
 };
 
