@@ -57,10 +57,11 @@ void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout,
   const size_t blocks = (grid.tiles + block - 1) / block;
   parallel_for(ctx, blocks, 1, [&](size_t b0, size_t b1, int thread) {
     float* v = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradTiles, thread),
-                                            kPositions * cin * block + gemm::kPackSlack);
+                                            kPositions * winograd::position_stride(cin * block) + gemm::kPackSlack);
     float* m = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradProducts, thread), kPositions * mr * nr);
     for (size_t b = b0; b < b1; ++b) {
       const size_t t0 = b * block, count = std::min(block, grid.tiles - t0), panels = (count + nr - 1) / nr;
+      const size_t stride = winograd::position_stride(panels * cin * nr);
       wk.input_to_panels(grid, in, cin, t0, panels * nr, nr, v);
       for (size_t p = 0; p < row_panels; ++p) {
         const float* a = filters + p * mr * cin;
@@ -69,8 +70,8 @@ void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout,
           const float* bq = v + q * cin * nr;
           for (size_t xi = 0; xi < kPositions; ++xi) {
             const size_t next = xi + 1 < kPositions ? xi + 1 : xi;
-            gk.micro_kernel(cin, a + xi * filter_stride, bq + xi * panels * cin * nr, m + xi * mr * nr, nr, 1.0f,
-                            0.0f, mr, nr, a + next * filter_stride, bq + next * panels * cin * nr);
+            gk.micro_kernel(cin, a + xi * filter_stride, bq + xi * stride, m + xi * mr * nr, nr, 1.0f, 0.0f, mr, nr,
+                            a + next * filter_stride, bq + next * stride);
           }
           wk.panel_to_output(grid, m, mr, nr, rows, p * mr, cout, t0 + q * nr, std::min(nr, count - q * nr), bias,
                              out);
@@ -142,9 +143,9 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
   float* partial = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPartials, 0), tasks * per_task);
   run_tasks(ctx, tasks, [&](size_t task, int thread) {
     float* a = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradProducts, thread),
-                                            kPositions * rows * block + gemm::kPackSlack);
+                                            kPositions * winograd::position_stride(rows * block) + gemm::kPackSlack);
     float* v = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradTiles, thread),
-                                            kPositions * cols * block + gemm::kPackSlack);
+                                            kPositions * winograd::position_stride(cols * block) + gemm::kPackSlack);
     float* du = partial + task * per_task;
     const size_t b0 = task * per, b1 = std::min(blocks, b0 + per);
     for (size_t b = b0; b < b1; ++b) {
@@ -152,11 +153,12 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
       wk.gradient_to_row_panels(grid, gy, g.o, t0, kc, mr, a);
       wk.input_to_channel_panels(grid, x, g.c, t0, kc, nr, v);
       const float beta = b == b0 ? 0.0f : 1.0f;
+      const size_t a_stride = winograd::position_stride(rows * kc), v_stride = winograd::position_stride(cols * kc);
       for (size_t xi = 0; xi < kPositions; ++xi) {
         for (size_t p = 0; p < row_panels; ++p) {
-          const float* ap = a + (xi * row_panels + p) * kc * mr;
+          const float* ap = a + xi * a_stride + p * kc * mr;
           for (size_t q = 0; q < col_panels; ++q) {
-            const float* vq = v + (xi * col_panels + q) * kc * nr;
+            const float* vq = v + xi * v_stride + q * kc * nr;
             gk.micro_kernel(kc, ap, vq, du + (xi * rows + p * mr) * cols + q * nr, cols, 1.0f, beta, mr, nr, ap,
                             vq);
           }

@@ -19,6 +19,12 @@ namespace dendrite::winograd {
 
 constexpr size_t kPositions = 16;  // ξ: the 4×4 transformed positions
 
+// Floats from one position's block of panels to the next, for blocks of
+// `floats`: whole 4 KiB pages plus one cache line. A transform writes 16
+// streams at once, one per position; a stride of whole pages would put all 16
+// in the same cache set, more than its ways hold.
+inline size_t position_stride(size_t floats) { return (floats + 1023) / 1024 * 1024 + 16; }
+
 struct TileGrid {
   size_t h = 0, w = 0;  // the plane
   size_t tiles_h = 0, tiles_w = 0;
@@ -41,7 +47,8 @@ inline TileGrid tile_grid(size_t images, size_t h, size_t w) {
 // InputToPanels: the input transform Bᵀ·d·B of tiles [t0, t0 + count) of
 // x [images, channels, h, w], written as packed B panels of width nr (count is
 // a multiple of nr; tiles past the batch give 0): value (ξ, c, tile t0 + q·nr + j)
-// goes to v[((ξ·panels + q)·channels + c)·nr + j], panels = count / nr.
+// goes to v[ξ·position_stride(panels·channels·nr) + (q·channels + c)·nr + j],
+// panels = count / nr.
 using InputToPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t count,
                                  size_t nr, float* v);
 // PanelToOutput: the output transform Aᵀ·m·A (+ bias) of a block of GEMM
@@ -55,13 +62,13 @@ using PanelToOutputFn = void (*)(const TileGrid& g, const float* m, size_t mr, s
 //
 // InputToChannelPanels: Bᵀ·d·B of tiles [t0, t0 + kc) of x, as packed B panels
 // over channels: value (ξ, c = q·nr + j, tile t0 + k) at
-// v[((ξ·panels + q)·kc + k)·nr + j], panels = ceil(channels / nr); channels
+// v[ξ·position_stride(panels·kc·nr) + (q·kc + k)·nr + j], panels = ceil(channels / nr); channels
 // past the end give 0.
 using InputToChannelPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t kc,
                                         size_t nr, float* v);
 // GradientToRowPanels: A·dy·Aᵀ of the 2×2 output-gradient tiles [t0, t0 + kc)
 // of gy [images, out_channels, h, w], as packed A panels over output channels:
-// value (ξ, o = p·mr + r, tile t0 + k) at a[((ξ·panels + p)·kc + k)·mr + r],
+// value (ξ, o = p·mr + r, tile t0 + k) at a[ξ·position_stride(panels·kc·mr) + (p·kc + k)·mr + r],
 // panels = ceil(out_channels / mr); mr must not exceed the ISA's lanes.
 using GradientToRowPanelsFn = void (*)(const TileGrid& g, const float* gy, size_t out_channels, size_t t0,
                                        size_t kc, size_t mr, float* a);

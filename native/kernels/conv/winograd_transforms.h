@@ -213,7 +213,7 @@ void input_to_panels(const TileGrid& g, const float* x, size_t channels, size_t 
                      float* v) {
   using Vec = typename Ops::Vec;
   constexpr size_t L = Ops::kLanes;
-  const size_t panels = count / nr, per_position = panels * channels * nr;
+  const size_t panels = count / nr, per_position = position_stride(panels * channels * nr);
   const size_t valid = std::min(count, g.tiles - t0);
   for (size_t g0 = 0; g0 < count; g0 += L) {
     const WindowLoader<Ops> windows(g, t0 + g0, valid > g0 ? std::min(L, valid - g0) : 0, channels);
@@ -273,7 +273,8 @@ void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels,
                              float* v) {
   using Vec = typename Ops::Vec;
   constexpr size_t L = Ops::kLanes;
-  const size_t panels = (channels + nr - 1) / nr, per_position = panels * kc * nr, plane = g.plane();
+  const size_t panels = (channels + nr - 1) / nr, per_position = position_stride(panels * kc * nr);
+  const size_t plane = g.plane();
   const typename Ops::Idx across = channel_lanes<Ops>(plane);
   TileCursor at(g, t0);
   for (size_t k = 0; k < kc; ++k, at.next()) {
@@ -307,7 +308,8 @@ template <class Ops>
 void gradient_to_row_panels(const TileGrid& g, const float* gy, size_t out_channels, size_t t0, size_t kc,
                             size_t mr, float* a) {
   using Vec = typename Ops::Vec;
-  const size_t panels = (out_channels + mr - 1) / mr, per_position = panels * kc * mr, plane = g.plane();
+  const size_t panels = (out_channels + mr - 1) / mr, per_position = position_stride(panels * kc * mr);
+  const size_t plane = g.plane();
   const typename Ops::Idx across = channel_lanes<Ops>(plane);
   TileCursor at(g, t0);
   for (size_t k = 0; k < kc; ++k, at.next()) {
