@@ -3,6 +3,7 @@
 // ../shared/bench/WORKLOADS.md) beside PyTorch measured in the same run.
 //
 //   npx tsc -p . && node bench/kernels-conv.js [--threads 1,2] [--no-reference] [--json FILE]
+//   DENDRITE_ISA=avx2 node bench/kernels-conv.js   AVX2 against PyTorch held to AVX2
 //
 // Outputs are preallocated and reused across repetitions, as the training
 // loop uses them (fresh pages cost about 2.5 µs per 4 KiB here). Figures are
@@ -131,6 +132,14 @@ function sharedDir() {
   return process.env.DENDRITE_SHARED || path.join(repoRoot, '..', 'shared');
 }
 
+/**
+ * When dendrite runs its AVX2 kernels (DENDRITE_ISA=avx2 on an AVX-512 CPU, or an AVX2 CPU), PyTorch is
+ * held to AVX2 too (oneDNN's and ATen's own dispatch), so that the ratio compares like with like.
+ */
+function referenceIsaEnv() {
+  return d.backendInfo().isa === 'avx2' ? { ONEDNN_MAX_CPU_ISA: 'AVX2', DNNL_MAX_CPU_ISA: 'AVX2', ATEN_CPU_CAPABILITY: 'avx2' } : {};
+}
+
 /** PyTorch's figures for `threads`: { name: { ms, config } }, the faster of both configurations; or a reason string. */
 function reference(threads) {
   const script = path.join(sharedDir(), 'bench', 'reference', 'kernels_torch.py');
@@ -140,7 +149,7 @@ function reference(threads) {
   const failures = [];
   for (const [config, extra] of [['default', {}], ['tuned', bestEnv]]) {
     const r = spawnSync(python, [script, String(threads)], {
-      encoding: 'utf8', env: { ...process.env, ...extra }, timeout: 30 * 60 * 1000,
+      encoding: 'utf8', env: { ...process.env, ...referenceIsaEnv(), ...extra }, timeout: 30 * 60 * 1000,
     });
     if (r.status !== 0) {
       failures.push(`${config}: ${(r.stderr || r.error || '').toString().trim().split('\n').pop()}`);
@@ -162,6 +171,7 @@ const references = {};
 const info = d.backendInfo();
 const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 console.log(`dendrite ${info.isa}, hardware threads ${info.hardwareThreads}; medians; ratio = PyTorch ms / dendrite ms (> 1: dendrite faster)`);
+if (info.isa === 'avx2') console.log('PyTorch is held to AVX2 as well (ONEDNN_MAX_CPU_ISA=AVX2 ATEN_CPU_CAPABILITY=avx2)');
 console.log(`load average at start: ${load()} (the machine is shared: figures taken under load are slower for both sides)`);
 // Each thread count's PyTorch figures are taken right after ours, so both see
 // about the same load on the shared machine.
