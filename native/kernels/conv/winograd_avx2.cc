@@ -1,6 +1,6 @@
 // The Winograd tile transforms instantiated for avx2.
 #include "conv/winograd_ops_avx2.h"
-#include "conv/winograd_transforms.h"
+#include "conv/winograd_table.h"
 
 namespace dendrite::winograd {
 

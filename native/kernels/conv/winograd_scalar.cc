@@ -1,6 +1,6 @@
 // The Winograd tile transforms instantiated for scalar.
 #include "conv/winograd_ops_scalar.h"
-#include "conv/winograd_transforms.h"
+#include "conv/winograd_table.h"
 
 namespace dendrite::winograd {
 
