@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 
 #include "conv/winograd_filter.h"
 #include "conv/winograd_kernels.h"
