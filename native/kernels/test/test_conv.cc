@@ -183,6 +183,21 @@ void check_winograd(Conv2dGeometry g, uint64_t seed) {
 
 }  // namespace
 
+TEST(winograd_covers_the_3x3_stride_1_pad_1_layers_with_8_to_256_channels) {
+  auto g = [](size_t c, size_t o, size_t k, size_t stride, size_t pad, size_t dilation) {
+    Conv2dGeometry r = make(2, c, 6, 6, o, k, k, stride, stride, pad, pad, dilation, dilation);
+    CHECK(conv2d_geometry_resolve(r));
+    return r;
+  };
+  CHECK(winograd_applicable(g(8, 8, 3, 1, 1, 1)) && winograd_applicable(g(256, 256, 3, 1, 1, 1)));
+  CHECK(!winograd_applicable(g(7, 64, 3, 1, 1, 1)) && !winograd_applicable(g(64, 7, 3, 1, 1, 1)));
+  CHECK(!winograd_applicable(g(257, 64, 3, 1, 1, 1)) && !winograd_applicable(g(64, 257, 3, 1, 1, 1)));
+  CHECK(!winograd_applicable(g(64, 64, 3, 2, 1, 1)));  // stride
+  CHECK(!winograd_applicable(g(64, 64, 3, 1, 0, 1)));  // padding
+  CHECK(!winograd_applicable(g(64, 64, 3, 1, 2, 2)));  // dilation
+  CHECK(!winograd_applicable(g(64, 64, 5, 1, 1, 1)));  // kernel size
+}
+
 TEST(winograd_matches_reference_on_awkward_shapes) {
   uint64_t seed = 200;
   //                   n   c   h   w   o
@@ -242,7 +257,10 @@ TEST(conv2d_awkward_shapes) {
   check_shape(make(2, 3, 5, 5, 2, 1, 1, 1, 1, 1, 1, 1, 1), seed++);   // 1×1 with padding
   check_shape(make(13, 1, 17, 19, 17, 5, 3, 2, 1, 2, 1, 1, 1), seed++); // primes
   check_shape(make(1, 17, 3, 29, 1, 3, 29, 1, 1, 0, 0, 1, 1), seed++); // kernel as large as the input
-  check_shape(make(4, 8, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1), seed++); // W2b-like, small
+  check_shape(make(4, 8, 14, 14, 16, 3, 3, 1, 1, 1, 1, 1, 1), seed++); // W2b-like, small (Winograd)
+  check_shape(make(2, 256, 3, 5, 8, 3, 3, 1, 1, 1, 1, 1, 1), seed++);  // the widest Winograd layer
+  check_shape(make(1, 257, 3, 4, 9, 3, 3, 1, 1, 1, 1, 1, 1), seed++);  // one channel more: im2col
+  check_shape(make(2, 7, 5, 5, 9, 3, 3, 1, 1, 1, 1, 1, 1), seed++);    // one channel too few for Winograd
 }
 
 TEST(conv2d_chunked_batches_and_tiled_images) {
