@@ -7,8 +7,10 @@
 //   output gradient back to M:  A·dy·Aᵀ
 // All three only add and subtract, so they cost a few vector operations per
 // value; moving tiles in and out of NCHW planes is what they mostly spend:
-// windows are gathered, and outputs are stored as runs of tiles that sit side
-// by side in one tile row (a scatter per output pixel cost twice as much).
+// windows are gathered (on AVX-512 loaded a row at a time and permuted), and
+// outputs are stored as runs of tiles that sit side by side in one tile row
+// (a scatter per output pixel cost twice as much). Offsets fit 32 bits:
+// winograd_geometry_fits bounds the batch.
 #pragma once
 
 #include <algorithm>
