@@ -8,7 +8,8 @@
 //
 // Same contract as conv2d.h (outputs overwritten; scratch from ctx.workspace,
 // bounded by the block size, not the batch). Rounding differs from the direct
-// sum by a few units in the last place of the largest terms.
+// sum by a few units in the last place of the largest terms, and an infinite
+// input can give NaN where the direct sum gives ±∞ (the transforms subtract).
 #pragma once
 
 #include "context.h"
