@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "gemm/simd_avx2.h"
+
 namespace dendrite::winograd {
 
 struct Avx2Ops {
@@ -15,9 +17,7 @@ struct Avx2Ops {
   static constexpr size_t kLanes = 8;
   using Vec = __m256;
   using Idx = __m256i;
-  struct Mask {
-    __m256i lanes;  // all ones in the lanes on
-  };
+  using Mask = __m256i;  // all ones in the lanes on
 
   static Vec zero() { return _mm256_setzero_ps(); }
   static Vec broadcast(float s) { return _mm256_set1_ps(s); }
@@ -25,16 +25,18 @@ struct Avx2Ops {
   static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
   static Vec load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t count) { _mm256_maskstore_ps(p, first(count), v); }
+  static void store_first(float* p, Vec v, size_t count) {
+    _mm256_maskstore_ps(p, gemm::avx2::first_lanes(count), v);
+  }
   static Idx indices(const int32_t* lanes) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes)); }
   static Idx offset(Idx i, int32_t by) { return _mm256_add_epi32(i, _mm256_set1_epi32(by)); }
   static Mask mask(uint32_t lane_bits) {
     const __m256i bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
     const __m256i set = _mm256_and_si256(_mm256_set1_epi32(static_cast<int>(lane_bits)), bit);
-    return {_mm256_cmpeq_epi32(set, bit)};
+    return _mm256_cmpeq_epi32(set, bit);
   }
   static Vec gather(const float* base, Idx i, Mask m) {
-    return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, i, _mm256_castsi256_ps(m.lanes), 4);
+    return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), base, i, _mm256_castsi256_ps(m), 4);
   }
   // a[0], b[0], a[1], b[1], … a[7], b[7] as two vectors.
   struct Pairs {
@@ -53,15 +55,8 @@ struct Avx2Ops {
     const __m256i lane = _mm256_and_si256(at, _mm256_set1_epi32(7));
     const __m256 from_lo = _mm256_permutevar8x32_ps(p.lo, lane), from_hi = _mm256_permutevar8x32_ps(p.hi, lane);
     const __m256 in_lo = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(8), at));
-    _mm256_maskstore_ps(dst, first(count < 8 ? count : 8), _mm256_blendv_ps(from_hi, from_lo, in_lo));
-    if (count > 8) _mm256_maskstore_ps(dst + 8, first(count - 8), from_hi);
-  }
-
- private:
-  // Mask of the first `count` (≤ 8) lanes.
-  static __m256i first(size_t count) {
-    static const int32_t window[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(window + 8 - count));
+    _mm256_maskstore_ps(dst, gemm::avx2::first_lanes(count), _mm256_blendv_ps(from_hi, from_lo, in_lo));
+    if (count > 8) _mm256_maskstore_ps(dst + 8, gemm::avx2::first_lanes(count - 8), from_hi);
   }
 };
 

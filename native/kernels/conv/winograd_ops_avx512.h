@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "gemm/simd_avx512.h"
+
 namespace dendrite::winograd {
 
 struct Avx512Ops {
@@ -25,7 +27,7 @@ struct Avx512Ops {
   static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
   // Lanes [0, count) of v to p[0, count), count <= kLanes.
   static void store_first(float* p, Vec v, size_t count) {
-    _mm512_mask_storeu_ps(p, __mmask16((1u << count) - 1u), v);
+    _mm512_mask_storeu_ps(p, gemm::avx512::first_lanes(count), v);
   }
   static Idx indices(const int32_t* lanes) { return _mm512_loadu_si512(lanes); }
   static Idx offset(Idx i, int32_t by) { return _mm512_add_epi32(i, _mm512_set1_epi32(by)); }
@@ -55,11 +57,10 @@ struct Avx512Ops {
   static void store_pairs(float* dst, const Pairs& p, size_t first_lane, size_t count) {
     __m512i at = _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
                                   _mm512_set1_epi32(static_cast<int>(2 * first_lane)));
-    const size_t head = count < 16 ? count : 16;
-    _mm512_mask_storeu_ps(dst, __mmask16((1u << head) - 1u), _mm512_permutex2var_ps(p.lo, at, p.hi));
+    _mm512_mask_storeu_ps(dst, gemm::avx512::first_lanes(count), _mm512_permutex2var_ps(p.lo, at, p.hi));
     if (count <= 16) return;
     at = _mm512_add_epi32(at, _mm512_set1_epi32(16));
-    _mm512_mask_storeu_ps(dst + 16, __mmask16((1u << (count - 16)) - 1u), _mm512_permutex2var_ps(p.lo, at, p.hi));
+    _mm512_mask_storeu_ps(dst + 16, gemm::avx512::first_lanes(count - 16), _mm512_permutex2var_ps(p.lo, at, p.hi));
   }
 };
 

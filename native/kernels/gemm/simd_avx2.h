@@ -1,4 +1,5 @@
-// AVX2 helpers shared by the GEMM's *_avx2.cc files (include from those only).
+// AVX2 helpers shared by the GEMM's *_avx2.cc files and other kernel families'
+// (include from *_avx2.cc files only: they need the AVX2 flags).
 #pragma once
 
 #include <immintrin.h>

@@ -1,4 +1,5 @@
-// AVX-512 helpers shared by the GEMM's *_avx512.cc files (include from those only).
+// AVX-512 helpers shared by the GEMM's *_avx512.cc files and other kernel
+// families' (include from *_avx512.cc files only: they need the AVX-512 flags).
 #pragma once
 
 #include <immintrin.h>

@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "gemm/simd_avx2.h"
 #include "pool/pool2d_planes.h"
 
 namespace dendrite::avx2 {
 namespace {
+
+using gemm::avx2::first_lanes;
 
 // Even and odd columns of row[0..15].
 inline void split_even_odd(const float* row, __m256* even, __m256* odd) {
@@ -20,17 +23,11 @@ inline void split_even_odd(const float* row, __m256* even, __m256* odd) {
   *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
 }
 
-// Mask of lanes [0, n), n ≤ 8.
-inline __m256i first_lanes(size_t n) {
-  static const int32_t window[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
-  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(window + 8 - n));
-}
-
 // As split_even_odd for the first 2·count floats of a row (count < 8: rows of
 // fewer than eight outputs, such as W7's 14×14 planes); lanes past count read 0.
 inline void split_even_odd_first(const float* row, size_t count, __m256* even, __m256* odd) {
   const size_t n = 2 * count;
-  const __m256 a = _mm256_maskload_ps(row, first_lanes(n < 8 ? n : 8));
+  const __m256 a = _mm256_maskload_ps(row, first_lanes(n));
   const __m256 b = n > 8 ? _mm256_maskload_ps(row + 8, first_lanes(n - 8)) : _mm256_setzero_ps();
   *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
   *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
