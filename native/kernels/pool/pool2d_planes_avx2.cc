@@ -15,22 +15,24 @@ namespace {
 
 using gemm::avx2::first_lanes;
 
-// Even and odd columns of row[0..15].
-inline void split_even_odd(const float* row, __m256* even, __m256* odd) {
-  const __m256 a = _mm256_loadu_ps(row), b = _mm256_loadu_ps(row + 8);
+// Even and odd columns of the 16 floats a, b (a first).
+inline void even_odd(__m256 a, __m256 b, __m256* even, __m256* odd) {
   // shuffle gives [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute puts the pairs in order.
   *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
   *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+}
+
+// Even and odd columns of row[0..15].
+inline void split_even_odd(const float* row, __m256* even, __m256* odd) {
+  even_odd(_mm256_loadu_ps(row), _mm256_loadu_ps(row + 8), even, odd);
 }
 
 // As split_even_odd for the first 2·count floats of a row (count < 8: rows of
 // fewer than eight outputs, such as W7's 14×14 planes); lanes past count read 0.
 inline void split_even_odd_first(const float* row, size_t count, __m256* even, __m256* odd) {
   const size_t n = 2 * count;
-  const __m256 a = _mm256_maskload_ps(row, first_lanes(n));
   const __m256 b = n > 8 ? _mm256_maskload_ps(row + 8, first_lanes(n - 8)) : _mm256_setzero_ps();
-  *even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0x88)), 0xD8));
-  *odd = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_shuffle_ps(a, b, 0xDD)), 0xD8));
+  even_odd(_mm256_maskload_ps(row, first_lanes(n)), b, even, odd);
 }
 
 // The largest of each window's four values (top-left, top-right, bottom-left,
