@@ -30,7 +30,6 @@ size_t round_up(size_t v, size_t to) { return (v + to - 1) / to * to; }
 // kBlockFloats hold, and sized so the blocks split evenly over the threads.
 size_t block_tiles(size_t tiles, size_t floats_per_tile, size_t unit, size_t threads) {
   const size_t most = std::max(unit, kBlockFloats / floats_per_tile / unit * unit);
-  if (tiles == 0) return unit;
   size_t blocks = (tiles + most - 1) / most;
   blocks = round_up(std::max(blocks, size_t{1}), threads);
   return std::max(unit, round_up((tiles + blocks - 1) / blocks, unit));
