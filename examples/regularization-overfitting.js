@@ -11,40 +11,26 @@
 'use strict';
 const dd = require('..');
 const { loadFashionMnist, rows, option, textOption, pct } = require('./regularization-data');
-const { nn, regularize } = dd;
+const { wideMlp, checkSchedule, trainWideMlp } = require('./regularization-mlp');
 
 const TRAIN = 1000;
 const EPOCHS = option('epochs', 40);
 const SEEDS = option('seeds', 3);
 const LR = option('lr', 0.02);
-const SCHEDULE = textOption('schedule', 'cosine');
+const SCHEDULE = checkSchedule(textOption('schedule', 'cosine'));
 const BATCH = 32;
-if (SCHEDULE !== 'cosine' && SCHEDULE !== 'constant') throw new RangeError(`--schedule must be cosine or constant, got ${SCHEDULE}`);
-
-function mlp({ inputDropout = 0, dropout = 0, l2 = 0 } = {}) {
-  const reg = l2 > 0 ? { kernelRegularizer: regularize.l2(l2) } : {};
-  const layers = [new nn.Flatten()];
-  if (inputDropout > 0) layers.push(new nn.Dropout(inputDropout));
-  const widths = [784, 1024, 1024];
-  for (let i = 0; i + 1 < widths.length; i++) {
-    layers.push(new nn.Linear(widths[i], widths[i + 1], { init: 'heUniform', ...reg }), new nn.ReLU());
-    if (dropout > 0) layers.push(new nn.Dropout(dropout));
-  }
-  layers.push(new nn.Linear(1024, 10, reg));
-  return new nn.Sequential(...layers);
-}
 
 const earlyStopping = (monitor, patience) => () => [dd.callbacks.earlyStopping({ monitor, patience, restoreBestWeights: true })];
 
 const VARIANTS = [
-  { name: 'baseline (no regularization)', model: () => mlp() },
-  { name: 'dropout 0.2 after each hidden layer', model: () => mlp({ dropout: 0.2 }) },
-  { name: 'dropout 0.5 after each hidden layer', model: () => mlp({ dropout: 0.5 }) },
-  { name: 'L2 penalty: kernelRegularizer l2(1e-3)', model: () => mlp({ l2: 1e-3 }) },
-  { name: 'early stopping (val_loss, patience 5, restore best)', model: () => mlp(), callbacks: earlyStopping('val_loss', 5) },
-  { name: 'early stopping (val_accuracy, patience 30, restore best)', model: () => mlp(), callbacks: earlyStopping('val_accuracy', 30) },
+  { name: 'baseline (no regularization)', model: () => wideMlp() },
+  { name: 'dropout 0.2 after each hidden layer', model: () => wideMlp({ dropout: 0.2 }) },
+  { name: 'dropout 0.5 after each hidden layer', model: () => wideMlp({ dropout: 0.5 }) },
+  { name: 'L2 penalty: kernelRegularizer l2(1e-3)', model: () => wideMlp({ l2: 1e-3 }) },
+  { name: 'early stopping (val_loss, patience 5, restore best)', model: () => wideMlp(), callbacks: earlyStopping('val_loss', 5) },
+  { name: 'early stopping (val_accuracy, patience 30, restore best)', model: () => wideMlp(), callbacks: earlyStopping('val_accuracy', 30) },
   {
-    name: 'augmentation: random shift ±1 px', model: () => mlp(),
+    name: 'augmentation: random shift ±1 px', model: () => wideMlp(),
     augment: (seed) => dd.data.augment.compose([dd.data.augment.randomShift({ pad: 1 })], { seed }),
   },
 ];
@@ -52,11 +38,9 @@ const VARIANTS = [
 async function runVariant(v, seed, data) {
   dd.manualSeed(seed);
   const model = v.model();
-  const optimizer = new dd.optim.SGD(model.parameters(), { lr: LR, momentum: 0.9 });
-  const schedule = SCHEDULE === 'cosine' ? [dd.callbacks.learningRateScheduler(new dd.optim.CosineAnnealingLR(optimizer, { tMax: EPOCHS }))] : [];
-  const history = await dd.fit(model, data.train, {
-    epochs: EPOCHS, batchSize: BATCH, optimizer, loss: 'crossEntropy', metrics: ['accuracy'], validationData: data.validation, seed, verbose: 0,
-    callbacks: [...schedule, ...(v.callbacks ? v.callbacks() : [])], augment: v.augment ? v.augment(seed) : undefined,
+  const history = await trainWideMlp(model, data, {
+    epochs: EPOCHS, lr: LR, batchSize: BATCH, schedule: SCHEDULE, seed,
+    callbacks: v.callbacks ? v.callbacks() : [], augment: v.augment ? v.augment(seed) : undefined,
   });
   const train = await dd.evaluate(model, data.train, { batchSize: 500 });
   const test = await dd.evaluate(model, data.test, { batchSize: 500, loss: 'crossEntropy' });

@@ -9,30 +9,16 @@
 'use strict';
 const dd = require('..');
 const { loadFashionMnist, rows, option, textOption } = require('./regularization-data');
-const { nn, regularize } = dd;
+const { wideMlp, checkSchedule, trainWideMlp } = require('./regularization-mlp');
 
 const EPOCHS = option('epochs', 40);
 const LR = option('lr', 0.02);
 const BATCH = option('batch', 32);
-const SCHEDULE = textOption('schedule', 'cosine');
+const SCHEDULE = checkSchedule(textOption('schedule', 'cosine'));
 const SEEDS = textOption('seeds', '0,1').split(',').map(Number);
 const WIDTHS = textOption('widths', '1024,1024').split(',').map(Number);
-if (SCHEDULE !== 'cosine' && SCHEDULE !== 'constant') throw new RangeError(`--schedule must be cosine or constant, got ${SCHEDULE}`);
 
-function mlp({ inputDropout = 0, dropout = 0, l2 = 0 }) {
-  const reg = l2 > 0 ? { kernelRegularizer: regularize.l2(l2) } : {};
-  const layers = [new nn.Flatten()];
-  if (inputDropout > 0) layers.push(new nn.Dropout(inputDropout));
-  const widths = [784, ...WIDTHS];
-  for (let i = 0; i + 1 < widths.length; i++) {
-    layers.push(new nn.Linear(widths[i], widths[i + 1], { init: 'heUniform', ...reg }), new nn.ReLU());
-    if (dropout > 0) layers.push(new nn.Dropout(dropout));
-  }
-  layers.push(new nn.Linear(widths[widths.length - 1], 10, reg));
-  return new nn.Sequential(...layers);
-}
-
-/** A variant name → { options for mlp, earlyStopping }. */
+/** A variant name → { options for wideMlp, earlyStopping }. */
 function parseVariant(name) {
   let m;
   if (name === 'baseline') return { net: {} };
@@ -55,12 +41,10 @@ async function main() {
     const accuracies = [];
     for (const seed of SEEDS) {
       dd.manualSeed(seed);
-      const model = mlp(variant.net);
-      const optimizer = new dd.optim.SGD(model.parameters(), { lr: LR, momentum: 0.9 });
-      const callbacks = SCHEDULE === 'cosine' ? [dd.callbacks.learningRateScheduler(new dd.optim.CosineAnnealingLR(optimizer, { tMax: EPOCHS }))] : [];
-      if (variant.earlyStopping) callbacks.push(dd.callbacks.earlyStopping(variant.earlyStopping));
-      const history = await dd.fit(model, data.train, {
-        epochs: EPOCHS, batchSize: BATCH, optimizer, loss: 'crossEntropy', metrics: ['accuracy'], validationData: data.validation, seed, verbose: 0, callbacks,
+      const model = wideMlp({ widths: WIDTHS, ...variant.net });
+      const history = await trainWideMlp(model, data, {
+        epochs: EPOCHS, lr: LR, batchSize: BATCH, schedule: SCHEDULE, seed,
+        callbacks: variant.earlyStopping ? [dd.callbacks.earlyStopping(variant.earlyStopping)] : [],
       });
       const { accuracy } = await dd.evaluate(model, data.judge, { batchSize: 500 });
       accuracies.push(accuracy);
