@@ -5,6 +5,7 @@
 #include "conv/chunk_rows.h"
 #include "conv/conv2d_chunks.h"
 #include "conv/im2col.h"
+#include "conv/partial_sums.h"
 #include "conv/row_ops.h"
 #include "conv/winograd.h"
 #include "gemm/gemm.h"
@@ -27,18 +28,6 @@ void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy,
       double total = 0.0;
       for (size_t b = 0; b < g.n; ++b) total += sum_floats(ctx.isa, gy + (b * g.o + o) * plane, plane);
       gb[o] = static_cast<float>(total);
-    }
-  });
-}
-
-// gw[e] (= when `first`, else +=) the sum of `count` partial gradients of
-// `size` floats each, laid one after another in `partial`.
-void add_partials(const Context& ctx, const float* partial, size_t count, size_t size, bool first, float* gw) {
-  parallel_for(ctx, size, 4096, [&](size_t e0, size_t e1, int) {
-    for (size_t e = e0; e < e1; ++e) {
-      float total = first ? 0.0f : gw[e];
-      for (size_t p = 0; p < count; ++p) total += partial[p * size + e];
-      gw[e] = total;
     }
   });
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "conv/partial_sums.h"
 #include "conv/winograd_filter.h"
 #include "conv/winograd_kernels.h"
 #include "gemm/gemm_kernels.h"
@@ -165,12 +166,8 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
     }
   });
   // The tasks' sums added into the first, then back to 3×3 kernels.
-  float* total = partial;
-  for (size_t t = 1; t < tasks; ++t) {
-    const float* du = partial + t * per_task;
-    for (size_t e = 0; e < per_task; ++e) total[e] += du[e];
-  }
-  winograd::positions_to_filter_gradient(total, cols, rows * cols, g.o, g.c, gw);
+  add_partials(ctx, partial + per_task, tasks - 1, per_task, false, partial);
+  winograd::positions_to_filter_gradient(partial, cols, rows * cols, g.o, g.c, gw);
 }
 
 }  // namespace dendrite
