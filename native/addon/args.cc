@@ -15,13 +15,17 @@ ArrayArg<T> typed_array(const ArgReader& reader, const Napi::Value& v, const std
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != Type) {
     reader.type_error(prefix + " must be a " + expected);
   }
-  auto array = v.As<Napi::TypedArray>();
+  // The typed array's own info gives its data pointer (offset included) whether
+  // it views an ArrayBuffer or a SharedArrayBuffer; asking for its ArrayBuffer
+  // object fails for a shared one, and workers share data that way.
+  napi_typedarray_type type;
+  size_t length = 0;
+  void* data = nullptr;
+  napi_status status = napi_get_typedarray_info(v.Env(), v, &type, &length, &data, nullptr, nullptr);
+  if (status != napi_ok) reader.type_error(prefix + " could not be read as a " + expected);
   ArrayArg<T> out;
-  out.length = array.ElementLength();
-  if (out.length > 0) {
-    auto buffer = array.ArrayBuffer();
-    out.data = reinterpret_cast<T*>(static_cast<uint8_t*>(buffer.Data()) + array.ByteOffset());
-  }
+  out.length = length;
+  if (length > 0) out.data = static_cast<T*>(data);
   return out;
 }
 }  // namespace
