@@ -47,6 +47,12 @@ export interface EarlyStoppingOptions {
 
 const MAX_LIKE = /(^|_)(acc|accuracy|auc|precision|recall|f1)/i;
 
+/** 'min' or 'max' for a monitored log: 'auto' picks 'max' for accuracy-like names (acc, auc, precision, recall, f1). */
+export function resolveMode(mode: unknown, monitor: string, where: string): 'min' | 'max' {
+  if (mode !== 'min' && mode !== 'max' && mode !== 'auto') throw new RangeError(`${where}: mode must be 'min', 'max' or 'auto', got ${String(mode)}`);
+  return mode === 'auto' ? (MAX_LIKE.test(monitor) ? 'max' : 'min') : mode;
+}
+
 function finiteAtLeast(name: string, v: number | undefined, fallback: number, integer: boolean): number {
   const x = v ?? fallback;
   if (typeof x !== 'number' || !Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x))) {
@@ -68,7 +74,7 @@ export class EarlyStopping implements Callback {
   readonly smoothing: number;
   readonly baseline: number | undefined;
   readonly restoreBestWeights: boolean;
-  private readonly verbose: boolean;
+  readonly verbose: boolean;
 
   /** The judged (smoothed) value of the best epoch; ±Infinity before any. */
   bestValue = NaN;
@@ -92,9 +98,7 @@ export class EarlyStopping implements Callback {
     this.minDelta = finiteAtLeast('minDelta', typeof options.minDelta === 'number' ? Math.abs(options.minDelta) : options.minDelta, 0, false);
     this.patience = finiteAtLeast('patience', options.patience, 0, true);
     this.warmup = finiteAtLeast('warmup', options.warmup, 0, true);
-    const mode = options.mode ?? 'auto';
-    if (mode !== 'min' && mode !== 'max' && mode !== 'auto') throw new RangeError(`earlyStopping: mode must be 'min', 'max' or 'auto', got ${String(mode)}`);
-    this.mode = mode === 'auto' ? (MAX_LIKE.test(this.monitor) ? 'max' : 'min') : mode;
+    this.mode = resolveMode(options.mode ?? 'auto', this.monitor, 'earlyStopping');
     const beta = options.smoothing ?? 0;
     if (typeof beta !== 'number' || !(beta >= 0 && beta < 1)) throw new RangeError(`earlyStopping: smoothing must be in [0, 1), got ${String(options.smoothing)}`);
     this.smoothing = beta;
