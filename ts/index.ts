@@ -40,6 +40,9 @@ export type {
   Batch, TensorData as TrainingData, DataSpec, BatchIterable, ProgressStream, Verbosity,
 } from './train';
 
+// Work off the caller's thread: training jobs, inference pools, tensors across threads.
+export * from './workers';
+
 // Regularization policies and gradient clipping.
 export * as regularize from './regularize';
 export { clipGradNorm, clipGradValue } from './regularize';

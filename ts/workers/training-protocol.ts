@@ -1,0 +1,60 @@
+/** What a training job's host and worker say to each other (see fit-in-worker.ts, training-worker.ts). */
+import type { LayerSpec } from '../io/layers/registry';
+import type { OptimizerState } from '../optim/optimizer';
+import type { RngState } from '../tensor/random';
+import type { LossName } from '../train/losses';
+import type { CallbackSpec } from './callback-specs';
+import type { OptimizerSpec } from './optimizer-spec';
+import type { PolicySpec } from './policy-spec';
+import type { StateDictMessage, TensorMessage } from './tensor-messages';
+import type { ErrorMessage } from './worker-errors';
+
+/** fit's settings that are plain data. */
+export interface PlainFitSettings {
+  epochs?: number;
+  batchSize?: number;
+  loss?: LossName;
+  metrics?: 'accuracy'[];
+  validationSplit?: number;
+  validationBatchSize?: number;
+  shuffle?: boolean;
+  seed?: number;
+  initialEpoch?: number;
+  clipNorm?: number;
+  clipValue?: number;
+}
+
+/** Everything the worker needs, sent as its workerData. */
+export interface TrainingJobSpec {
+  setup?: string;
+  setupOptions?: unknown;
+  threads: number;
+  niceness: number;
+  rngState: RngState;
+  model: { layers: LayerSpec; weights: StateDictMessage; attached: Array<[number, PolicySpec[]]> };
+  optimizer: OptimizerSpec;
+  callbacks: CallbackSpec[];
+  train: { x: TensorMessage; y: TensorMessage };
+  validation?: { x: TensorMessage; y: TensorMessage };
+  fit: PlainFitSettings;
+  batchEvents: boolean;
+  weightsEveryEpoch: boolean;
+}
+
+export interface SerializedHistory {
+  epoch: number[];
+  history: Record<string, number[]>;
+  params: Record<string, unknown>;
+  stoppedEpoch?: number;
+  stopReason?: string;
+}
+
+export type HostToTrainingWorker = { type: 'abort'; reason: string };
+
+export type TrainingWorkerToHost =
+  | { type: 'started'; threads: number; isa: string }
+  | { type: 'epochBegin'; epoch: number; epochs: number; steps: number | undefined }
+  | { type: 'batch'; epoch: number; batch: number; logs: Record<string, number> }
+  | { type: 'epoch'; epoch: number; logs: Record<string, number>; weights?: StateDictMessage }
+  | { type: 'done'; history: SerializedHistory; weights: StateDictMessage; optimizerState: OptimizerState; aborted: boolean }
+  | { type: 'error'; error: ErrorMessage };
