@@ -5,3 +5,5 @@ export type { OptimizerConfig } from './optimizer-spec';
 export type { SetupContext, SetupResult, SetupModule } from './setup-module';
 export { revive, transferList, share, tensorToMessage, tensorFromMessage } from './tensor-messages';
 export type { TensorMessage, StateDictMessage } from './tensor-messages';
+export { createInferencePool, InferencePool } from './inference-pool';
+export type { InferencePoolOptions, InferencePoolStats } from './inference-pool';
