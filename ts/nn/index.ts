@@ -5,6 +5,7 @@
 export * as functional from './functional';
 export * from './layers';
 export * as init from './init';
+export { withMode } from './mode';
 export { UniformSampler, UnigramSampler, sample } from './sampling';
 export type { Sampler } from './sampling';
 export { sparseGrad, isSparseGrad, rowGradients, clearRowGradients } from './sparse-grad';

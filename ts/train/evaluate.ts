@@ -3,6 +3,7 @@ import type { Tensor } from '../tensor/tensor';
 import { noGrad } from '../autograd/grad-mode';
 import { concat } from '../ops';
 import type { Module } from '../nn/module';
+import { withMode } from '../nn/mode';
 import { BatchIterable, DataSpec, TensorData, TensorOrArray, checkData, iterateBatches, takeRows, toTensor } from './batches';
 import { LossFn, LossSpec, resolveLoss } from './losses';
 import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
@@ -27,15 +28,13 @@ export function accuracyThreshold(loss: LossSpec | undefined): number {
   return loss === 'binaryCrossEntropyWithLogits' ? 0 : 0.5;
 }
 
-/** Runs fn with the model in evaluation mode, restoring each module's mode afterwards. */
+/**
+ * Runs fn with the model's tree in evaluation mode for fn's whole run, its
+ * awaits included, without touching the stored modes: a fit on the same
+ * model running meanwhile keeps training with dropout on.
+ */
 export async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
-  const modes = [...model.modules()].map((m) => [m, m.training] as const);
-  model.eval();
-  try {
-    return await fn();
-  } finally {
-    for (const [m, mode] of modes) m.training = mode;
-  }
+  return withMode(model, false, fn);
 }
 
 /** Mean loss and metrics over data (no `val_` prefix); used by `fit` for validation too. */
