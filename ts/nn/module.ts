@@ -16,6 +16,7 @@
  */
 import { Tensor } from '../tensor/tensor';
 import { tensor } from '../tensor/create';
+import { modeOverride } from './mode';
 
 const parameterTensors = new WeakSet<Tensor>();
 
@@ -59,8 +60,22 @@ function shapeText(s: readonly number[]): string {
 }
 
 export abstract class Module {
-  /** Training mode (dropout active); set through train()/eval(). */
-  training = true;
+  // The stored mode; a # field stays out of the Object.entries scans of namedChildren and ownNamedParameters.
+  #training = true;
+
+  /**
+   * Training mode (dropout active). Inside nn.withMode naming this module's
+   * tree it reads as that call's mode; elsewhere it is the stored flag that
+   * train()/eval() set (assigning it sets the stored flag too).
+   */
+  get training(): boolean {
+    return modeOverride(this) ?? this.#training;
+  }
+
+  set training(mode: boolean) {
+    this.#training = mode;
+  }
+
   private readonly explicitBuffers = new Map<string, Tensor | null>();
 
   /** The computation. Subclasses define it; call it through `call()` (or directly). */
@@ -218,7 +233,7 @@ export abstract class Module {
     for (const [name, target] of own) {
       const src = dict[name];
       if (src === undefined) continue;
-      if (!src || !Array.isArray(src.shape) || (!(src instanceof Tensor) && src.data === undefined)) {
+      if (!src || !Array.isArray(src.shape) || !hasValues(src)) {
         errors.push(`${name}: not a tensor (needs shape and data)`);
       } else if (!sameShape(src.shape, target.shape)) {
         errors.push(`${name}: shape ${shapeText(src.shape)} in the state dict, ${shapeText(target.shape)} in the module`);
@@ -257,5 +272,15 @@ function snapshot(t: Tensor): Tensor {
 
 /** The values of a state-dict entry (int32 tensors included, whose .data is not float). */
 function valuesOf(src: TensorLike): ArrayLike<number> {
-  return src instanceof Tensor ? src._typed() : src.data;
+  if (src instanceof Tensor) return src._typed();
+  if (src.data !== undefined) return src.data;
+  // A Tensor posted to another thread arrives as a plain object with its memory under _storage.
+  return (src as unknown as { _storage: { data: ArrayLike<number> } })._storage.data;
+}
+
+/** Whether `src` carries values: a Tensor, { shape, data }, or a structured-cloned Tensor. */
+function hasValues(src: TensorLike): boolean {
+  if (src instanceof Tensor || src.data !== undefined) return true;
+  const cloned = (src as unknown as { _storage?: { data?: unknown } })._storage?.data;
+  return cloned instanceof Float32Array || cloned instanceof Int32Array;
 }

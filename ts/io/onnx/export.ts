@@ -6,6 +6,7 @@
  */
 import { noGrad } from '../../autograd/grad-mode';
 import { Module } from '../../nn/module';
+import { withMode } from '../../nn/mode';
 import { zeros } from '../../tensor/create';
 import { writeFileAtomic } from '../atomic-write';
 import type { AtomicWriteOptions } from '../atomic-write';
@@ -65,10 +66,9 @@ function checkOptions(options: OnnxExportOptions): Required<OnnxExportOptions> {
 export function toOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
   if (!(model instanceof Module)) throw new TypeError('exportOnnx: expected a Module');
   const o = checkOptions(options);
-  const modes = [...model.modules()].map((m) => [m, m.training] as const);
-  model.eval();
-  try {
-    return noGrad(() => {
+  // Traced in evaluation mode for this call only (the model's own mode is left as it is).
+  return withMode(model, false, () =>
+    noGrad(() => {
       const dtype = o.inputDtype;
       const graph = new OnnxGraphBuilder(o.opset);
       graph.uniqueName(o.inputName);
@@ -96,10 +96,8 @@ export function toOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
           outputs: [{ name: o.outputName, elemType: out.sample.dtype === 'int32' ? ONNX_INT32 : ONNX_FLOAT, dims: outputDims }],
         },
       });
-    });
-  } finally {
-    for (const [m, training] of modes) m.training = training;
-  }
+    }),
+  );
 }
 
 /** Writes `model` as an ONNX file (atomically); see toOnnx. */
