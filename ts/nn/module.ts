@@ -14,6 +14,7 @@
  * explicitly (a buffer is state saved in the state dict but not trained).
  * Dotted names follow the tree: `0.weight`, `features.conv1.bias`.
  */
+import { types } from 'util';
 import { Tensor } from '../tensor/tensor';
 import { tensor } from '../tensor/create';
 import { modeOverride } from './mode';
@@ -282,5 +283,5 @@ function valuesOf(src: TensorLike): ArrayLike<number> {
 function hasValues(src: TensorLike): boolean {
   if (src instanceof Tensor || src.data !== undefined) return true;
   const cloned = (src as unknown as { _storage?: { data?: unknown } })._storage?.data;
-  return cloned instanceof Float32Array || cloned instanceof Int32Array;
+  return types.isFloat32Array(cloned) || types.isInt32Array(cloned);
 }

@@ -14,6 +14,7 @@
  *   const history = await job;
  */
 import { EventEmitter } from 'events';
+import { types } from 'util';
 import { Worker } from 'worker_threads';
 import { backendInfo } from '../backend';
 import { describeLayers } from '../io/model-description';
@@ -106,10 +107,17 @@ function samplesMessage(data: unknown, where: string, transfer: boolean, buffers
   if (!isTensorData(d)) throw new TypeError(`${where}: a worker job trains on in-memory samples { x, y }; an iterable of batches cannot cross threads`);
   const one = (t: Tensor): TensorMessage => {
     const m = tensorToMessage(t, false);
-    if (transfer && m.data.buffer instanceof ArrayBuffer) buffers.push(m.data.buffer);
+    if (transfer && types.isArrayBuffer(m.data.buffer)) buffers.push(m.data.buffer as ArrayBuffer);
     return m;
   };
   return { x: one(d.x), y: one(d.y) };
+}
+
+/** An abort reason in words (AbortSignal.abort() gives a DOMException 'This operation was aborted'). */
+function abortText(reason: unknown): string {
+  return reason instanceof Error || (reason !== null && typeof reason === 'object' && 'message' in reason)
+    ? String((reason as { message: unknown }).message)
+    : String(reason ?? 'aborted');
 }
 
 function moveable<T>(value: T, buffers: ArrayBuffer[]): T {
@@ -152,11 +160,10 @@ export class TrainingJob extends EventEmitter implements PromiseLike<History>, A
         this.wakeIterator();
       };
       const onAbort = (): void => {
-        const reason = options.signal?.reason;
-        this.worker.postMessage({ type: 'abort', reason: reason instanceof Error ? reason.message : String(reason ?? 'aborted') });
+        this.worker.postMessage({ type: 'abort', reason: abortText(options.signal?.reason) });
       };
-      if (options.signal?.aborted) onAbort();
-      else options.signal?.addEventListener('abort', onAbort, { once: true });
+      // A signal that fired before the start travels in the job's description instead.
+      if (!options.signal?.aborted) options.signal?.addEventListener('abort', onAbort, { once: true });
       this.worker.on('message', (m: TrainingWorkerToHost) => {
         switch (m.type) {
           case 'started':
@@ -293,6 +300,7 @@ export function fitInWorker(model: Module, data: SampleData, options: WorkerFitO
     fit: { ...fitSettings, loss },
     batchEvents: batchEvents ?? true,
     weightsEveryEpoch: weightsEveryEpoch ?? false,
+    abortedBefore: options.signal?.aborted ? abortText(options.signal.reason) : null,
   };
   return new TrainingJob(model, optimizer, spec, transfer, options);
 }

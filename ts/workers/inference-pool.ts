@@ -13,6 +13,7 @@
  *   await pool.swapWeights(newerModel);                // e.g. after each training epoch
  *   await pool.close();
  */
+import { types } from 'util';
 import { Worker } from 'worker_threads';
 import { describeLayers } from '../io/model-description';
 import { loadModel } from '../io/model-files';
@@ -23,7 +24,7 @@ import { Tensor } from '../tensor/tensor';
 import { BatchQueue, QueuedRequest } from './batch-queue';
 import type { HostToInferenceWorker, InferenceWorkerToHost, ModelMessage } from './inference-protocol';
 import { checkSetupSpecifier } from './setup-module';
-import { isTensorMessage, share, tensorToMessage } from './tensor-messages';
+import { isTensorMessage, localTypedArray, share, tensorFromMessage, tensorToMessage } from './tensor-messages';
 import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';
 import { workerScript } from './worker-script';
@@ -118,7 +119,7 @@ async function modelMessage(source: Module | string, where: string): Promise<Mod
 function sharedWeights(dict: Record<string, unknown>): StateDictMessage {
   const out: StateDictMessage = {};
   for (const [name, t] of Object.entries(dict)) {
-    const tensor = t instanceof Tensor ? t : isTensorMessage(t) ? asTensor(t.data, t.shape) : null;
+    const tensor = t instanceof Tensor ? t : isTensorMessage(t) ? tensorFromMessage(t) : null;
     if (tensor === null) throw new TypeError(`${WHERE}: weights entry ${JSON.stringify(name)} is not a tensor`);
     out[name] = tensorToMessage(share(tensor), false);
   }
@@ -133,7 +134,7 @@ function readInput(x: unknown): { data: Float32Array; shape: number[] } {
   }
   if (x !== null && typeof x === 'object' && 'data' in x && 'shape' in x) {
     const { data, shape } = x as { data: unknown; shape: unknown };
-    if (!(data instanceof Float32Array)) throw new TypeError(`${WHERE}.predict: x.data must be a Float32Array, got ${data === null ? 'null' : (data as object)?.constructor?.name ?? typeof data}`);
+    if (!types.isFloat32Array(data)) throw new TypeError(`${WHERE}.predict: x.data must be a Float32Array, got ${data === null ? 'null' : (data as object)?.constructor?.name ?? typeof data}`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw new TypeError(`${WHERE}.predict: x.shape must be an array of non-negative integers`);
     if (numel(shape) !== data.length) throw new RangeError(`${WHERE}.predict: x.data has ${data.length} values, shape ${formatShape(shape)} needs ${numel(shape)}`);
     return { data: data.slice(), shape: [...shape] };
@@ -231,7 +232,7 @@ export class InferencePool {
     const busy = slot.busy;
     if (busy === null || !('id' in m) || m.id !== busy.id) return;
     slot.busy = null;
-    if (m.type === 'result') this.split(busy.batch, m.data, m.shape);
+    if (m.type === 'result') this.split(busy.batch, localTypedArray(m.data) as Float32Array, m.shape);
     else if (m.type === 'failed') {
       const err = errorFromMessage(m.error, 'an inference worker');
       for (const r of busy.batch) r.reject(err);

@@ -5,6 +5,7 @@
  * optimizer on its copy of the model and carries on exactly where it was.
  * A plain `{ type: 'Adam', lr: 1e-3 }` describes a new one.
  */
+import { types } from 'util';
 import { Optimizer, OptimizerState } from '../optim/optimizer';
 import { SGD } from '../optim/sgd';
 import { Adam, AdamW } from '../optim/adam';
@@ -70,7 +71,7 @@ export function buildOptimizer(spec: OptimizerSpec, params: readonly Tensor[]): 
 export function optimizerStateBuffers(state: OptimizerState): ArrayBuffer[] {
   const out: ArrayBuffer[] = [];
   for (const st of Object.values(state.state)) {
-    for (const v of Object.values(st)) if (v instanceof Float32Array && v.buffer instanceof ArrayBuffer) out.push(v.buffer);
+    for (const v of Object.values(st)) if (typeof v !== 'number' && types.isArrayBuffer(v.buffer)) out.push(v.buffer as ArrayBuffer);
   }
   return out;
 }

@@ -6,6 +6,7 @@
  * either form back into Tensors (without copying the memory), and
  * `transferList` lists the buffers a message can move instead of copying.
  */
+import { types } from 'util';
 import { asTensor } from '../tensor/create';
 import type { DType } from '../tensor/dtype';
 import { numel } from '../tensor/shape';
@@ -34,16 +35,25 @@ export function stateDictToMessage(dict: StateDict): StateDictMessage {
   return out;
 }
 
-function isTypedData(v: unknown): v is Float32Array | Int32Array {
-  return v instanceof Float32Array || v instanceof Int32Array;
+/**
+ * `v` as a Float32Array or Int32Array of this realm (a view of the same
+ * memory), or null. Messages are deserialized in the receiving thread's main
+ * context, so in another context of that thread (a vm context, a test
+ * runner's sandbox) their arrays fail `instanceof`; util.types does not.
+ */
+export function localTypedArray(v: unknown): Float32Array | Int32Array | null {
+  if (v instanceof Float32Array || v instanceof Int32Array) return v;
+  if (types.isFloat32Array(v)) return new Float32Array(v.buffer, v.byteOffset, v.length);
+  if (types.isInt32Array(v)) return new Int32Array(v.buffer, v.byteOffset, v.length);
+  return null;
 }
 
 /** The typed array of a TensorMessage or of a structured-cloned Tensor, or null. */
 function clonedData(v: Record<string, unknown>): Float32Array | Int32Array | null {
-  if (isTypedData(v.data)) return v.data;
+  const own = localTypedArray(v.data);
+  if (own !== null) return own;
   const storage = v._storage as Record<string, unknown> | undefined;
-  if (storage !== null && typeof storage === 'object' && isTypedData(storage.data)) return storage.data;
-  return null;
+  return storage !== null && typeof storage === 'object' ? localTypedArray(storage.data) : null;
 }
 
 /** Whether `v` is a tensor that went through structured clone, or a TensorMessage. */
@@ -76,7 +86,9 @@ function reviveValue(value: unknown, depth: number): unknown {
   if (depth > 64 || value === null || typeof value !== 'object' || value instanceof Tensor || ArrayBuffer.isView(value)) return value;
   if (isTensorMessage(value)) return tensorFromMessage(value);
   if (Array.isArray(value)) return value.map((v) => reviveValue(v, depth + 1));
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  // Plain objects only (of any realm: a message arrives in the thread's main context); class instances are left alone.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = reviveValue(v, depth + 1);
   return out;
@@ -102,7 +114,7 @@ function collectBuffers(value: unknown, found: Set<ArrayBuffer>, depth: number):
     return;
   }
   if (ArrayBuffer.isView(value)) {
-    if (value.buffer instanceof ArrayBuffer && value.buffer.byteLength > 0) found.add(value.buffer);
+    if (types.isArrayBuffer(value.buffer) && value.buffer.byteLength > 0) found.add(value.buffer as ArrayBuffer);
     return;
   }
   const items = Array.isArray(value) ? value : Object.values(value);
@@ -116,7 +128,7 @@ function collectBuffers(value: unknown, found: Set<ArrayBuffer>, depth: number):
 export function share(t: Tensor): Tensor {
   if (!(t instanceof Tensor)) throw new TypeError('share: expected a Tensor');
   const src = t._typed() as Float32Array | Int32Array;
-  if (src.buffer instanceof SharedArrayBuffer) return t;
+  if (types.isSharedArrayBuffer(src.buffer)) return t;
   const shared = new SharedArrayBuffer(src.byteLength);
   const copy = t.dtype === 'int32' ? new Int32Array(shared) : new Float32Array(shared);
   copy.set(src);

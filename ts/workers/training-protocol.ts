@@ -39,6 +39,8 @@ export interface TrainingJobSpec {
   fit: PlainFitSettings;
   batchEvents: boolean;
   weightsEveryEpoch: boolean;
+  /** Set when the signal had fired before the job started: nothing is trained. */
+  abortedBefore: string | null;
 }
 
 export interface SerializedHistory {

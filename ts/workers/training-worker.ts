@@ -22,7 +22,7 @@ import { errorToMessage } from './worker-errors';
 
 const spec = workerData as TrainingJobSpec;
 const port = parentPort!;
-let abortReason: string | null = null;
+let abortReason: string | null = spec.abortedBefore;
 
 function post(message: TrainingWorkerToHost, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);
