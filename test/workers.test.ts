@@ -1,4 +1,6 @@
 /** The addon is context-aware: it loads and computes in several worker threads at once. */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { addonCandidates, native } from '../ts/native';
 
@@ -40,4 +42,18 @@ test('addon loads and computes in two workers and the main thread at once', asyn
   // Workers that ended must not disturb the main thread's instance.
   native().gemm(false, false, n, n, n, 1, a, n, 0, b, n, 0, 0, c, n, 0, 1);
   expect(c[0]).toBeCloseTo(sum / 20 - 0, -10);
+});
+
+test('the addon never hands V8 external buffers (Electron\'s memory cage forbids them): memory always comes from JS', () => {
+  // Node-API calls that wrap native memory in a JS buffer, and node-addon-api's wrappers over them.
+  const external = /napi_create_external_(arraybuffer|buffer)|ArrayBuffer::New\s*\([^;]*,[^;]*,|Buffer<[^>]*>::New\s*\([^;]*,[^;]*,|Buffer<[^>]*>::NewOrCopy/;
+  const dir = path.join(__dirname, '..', 'native', 'addon');
+  const files = fs.readdirSync(dir).filter((f) => /\.(cc|h)$/.test(f));
+  expect(files.length).toBeGreaterThan(5);
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    expect({ file: f, external: external.test(text) }).toEqual({ file: f, external: false });
+  }
+  expect(external.test('Napi::ArrayBuffer::New(env, data, length, finalize)')).toBe(true);
+  expect(external.test('Napi::ArrayBuffer::New(env, length)')).toBe(false);
 });

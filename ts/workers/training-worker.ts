@@ -30,7 +30,8 @@ function post(message: TrainingWorkerToHost, transfer: ArrayBuffer[] = []): void
 
 // Lower this thread's priority before the addon starts its kernel threads, so
 // they inherit it: the host's event loop then wins the CPU whenever it needs it.
-if (spec.niceness > 0) {
+// Only Linux keeps a priority per thread; elsewhere it would slow the whole process.
+if (spec.niceness > 0 && process.platform === 'linux') {
   try {
     os.setPriority(0, Math.min(19, os.getPriority(0) + spec.niceness));
   } catch {

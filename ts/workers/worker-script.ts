@@ -7,11 +7,22 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export function workerScript(name: 'training-worker' | 'inference-worker'): string {
-  const beside = path.join(__dirname, `${name}.js`);
+  const beside = unpacked(path.join(__dirname, `${name}.js`));
   if (fs.existsSync(beside)) return beside;
   const compiled = path.join(__dirname, '..', '..', 'dist', 'workers', `${name}.js`);
   if (fs.existsSync(compiled)) return compiled;
   throw new Error(`dendrite: the worker script ${name}.js is missing (looked beside ${__filename} and in dist/workers); run \`npm run build:ts\``);
+}
+
+/**
+ * Inside an Electron app's asar archive, the copy of the package unpacked
+ * beside it (asarUnpack): a worker thread starts from a real file.
+ */
+function unpacked(file: string): string {
+  const marker = `app.asar${path.sep}`;
+  if (!file.includes(marker)) return file;
+  const outside = file.replace(marker, `app.asar.unpacked${path.sep}`);
+  return fs.existsSync(outside) ? outside : file;
 }
 
 /** Kernel threads a worker gets by default: every core but one, which stays free for the event loop. */
