@@ -85,13 +85,16 @@ test('the job rebuilds parameter groups, attached policies and ready-made callba
     dd.manualSeed(11);
     dd.setNumThreads(1);
     const history = inWorker ? await dd.fitInWorker(model, data, { ...settings, threads: 1 }) : await dd.fit(model, data, { ...settings, verbose: 0 });
-    return { model, history };
+    return { model, history, optimizer, schedule: (callbacks[0] as dd.callbacks.SchedulerCallback).scheduler as dd.optim.StepLR };
   };
   const a = await run(false);
   const b = await run(true);
   expect(b.history.history.lr).toEqual([0.05, 0.025, 0.0125]);
   expect(b.history.history).toEqual(a.history.history);
   expect(sameWeights(a.model, b.model)).toBe(true);
+  // The caller's optimizer and schedule are where the worker's ended.
+  expect(b.schedule.lastEpoch).toBe(3);
+  expect(b.optimizer.paramGroups.map((g) => g.lr)).toEqual(a.optimizer.paramGroups.map((g) => g.lr));
 });
 
 test('modelCheckpoint writes checkpoints from the worker that load back into the caller', async () => {

@@ -23,6 +23,7 @@ import { Optimizer } from '../optim/optimizer';
 import { getRngState } from '../tensor/random';
 import { checkData, isTensorData, SampleData } from '../train/batches';
 import type { Callback } from '../train/callback';
+import type { SchedulerCallback } from '../train/callbacks';
 import { History } from '../train/history';
 import type { LossName } from '../train/losses';
 import { RunningMeans } from '../train/metrics';
@@ -190,6 +191,11 @@ export class TrainingJob extends EventEmitter implements PromiseLike<History>, A
               try {
                 model.loadStateDict(revive(m.weights));
                 if (optimizer instanceof Optimizer) optimizer.loadStateDict(m.optimizerState);
+                // The caller's schedules catch up with the steps their twins took in the worker.
+                (options.callbacks ?? []).forEach((cb, i) => {
+                  const state = m.schedulerStates[i];
+                  if (state !== null && state !== undefined) (cb as SchedulerCallback).scheduler.loadStateDict(state as never);
+                });
                 resolve(historyFrom(m.history));
               } catch (e) {
                 reject(e);

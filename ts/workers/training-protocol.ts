@@ -58,5 +58,13 @@ export type TrainingWorkerToHost =
   | { type: 'epochBegin'; epoch: number; epochs: number; steps: number | undefined }
   | { type: 'batch'; epoch: number; batch: number; logs: Record<string, number> }
   | { type: 'epoch'; epoch: number; logs: Record<string, number>; weights?: StateDictMessage }
-  | { type: 'done'; history: SerializedHistory; weights: StateDictMessage; optimizerState: OptimizerState; aborted: boolean }
+  | {
+      type: 'done';
+      history: SerializedHistory;
+      weights: StateDictMessage;
+      optimizerState: OptimizerState;
+      /** Per job callback: its schedule's state for a learningRateScheduler, else null. */
+      schedulerStates: Array<object | null>;
+      aborted: boolean;
+    }
   | { type: 'error'; error: ErrorMessage };

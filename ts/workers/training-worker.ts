@@ -11,6 +11,7 @@ import { buildLayers } from '../io/model-description';
 import { setRngState } from '../tensor/random';
 import { fit } from '../train/fit';
 import type { Callback, Logs, TrainingContext } from '../train/callback';
+import type { SchedulerCallback } from '../train/callbacks';
 import { buildCallback } from './callback-specs';
 import { buildOptimizer, optimizerStateBuffers } from './optimizer-spec';
 import { attachDescribed } from './policy-spec';
@@ -81,7 +82,8 @@ async function run(): Promise<void> {
   const params = model.parameters();
   attachDescribed(params, spec.model.attached);
   const optimizer = buildOptimizer(spec.optimizer, params);
-  const callbacks = spec.callbacks.map((c) => buildCallback(c, optimizer));
+  const rebuilt = spec.callbacks.map((c) => buildCallback(c, optimizer));
+  const callbacks = [...rebuilt];
   const extra: SetupResult = (await setup?.configure?.({ model, optimizer, options: spec.setupOptions })) ?? {};
   callbacks.push(...(extra.callbacks ?? []), controlCallback());
   const loss = extra.loss ?? spec.fit.loss;
@@ -106,6 +108,7 @@ async function run(): Promise<void> {
       history: { epoch: history.epoch, history: history.history, params: history.params, stoppedEpoch: history.stoppedEpoch, stopReason: history.stopReason },
       weights,
       optimizerState,
+      schedulerStates: rebuilt.map((c) => ((c as Partial<SchedulerCallback>).kind === 'learningRateScheduler' ? (c as SchedulerCallback).scheduler.stateDict() : null)),
       aborted: abortReason !== null,
     },
     [...transferList(weights), ...optimizerStateBuffers(optimizerState)],
