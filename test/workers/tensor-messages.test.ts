@@ -76,3 +76,14 @@ test('dd.share puts a tensor in shared memory that the kernels and a worker both
   });
   expect(Array.from(out)).toEqual([7, 10, 15, 22]);
 });
+
+test('dd.share takes { data, shape } (a data set\'s x and y) and refuses anything else', () => {
+  const x = dd.share({ data: new Float32Array([1, 2, 3, 4, 5, 6]), shape: [2, 3] });
+  expect(x.shape).toEqual([2, 3]);
+  expect(x.toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+  const y = dd.share({ data: new Int32Array([3, 1]), shape: [2] });
+  expect(y.dtype).toBe('int32');
+  expect(y.int32Data.buffer).toBeInstanceOf(SharedArrayBuffer);
+  expect(() => dd.share([1, 2] as never)).toThrow(/share: expected a Tensor or \{ data/);
+  expect(() => dd.share({ data: new Float32Array(2), shape: [3] })).toThrow(/needs 3 values/);
+});

@@ -174,6 +174,19 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
 
   /** Restores what stateDict() returned; the groups must hold the same number of parameters of the same sizes. */
   loadStateDict(dict: OptimizerState): void {
+    this.restoreState(dict, true);
+  }
+
+  /**
+   * @internal As loadStateDict, but the state's arrays become the optimizer's
+   * own instead of being copied: for state this thread was handed (moved from
+   * a worker), whose memory nobody else holds. Copying it would touch fresh pages.
+   */
+  _adoptStateDict(dict: OptimizerState): void {
+    this.restoreState(dict, false);
+  }
+
+  private restoreState(dict: OptimizerState, copy: boolean): void {
     const name = `${this.constructor.name}.loadStateDict`;
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new RangeError(`${name}: the state has ${dict.paramGroups.length} parameter groups, the optimizer ${this.paramGroups.length}`);
@@ -202,9 +215,12 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
     });
     this.state.clear();
     for (const [key, st] of Object.entries(dict.state)) {
-      const copy: ParamState = {};
-      for (const [k, v] of Object.entries(st)) copy[k] = typeof v === 'number' ? v : Float32Array.from(v);
-      this.state.set(byIndex[Number(key)], copy);
+      const restored: ParamState = {};
+      for (const [k, v] of Object.entries(st)) {
+        // An adopted array is viewed from this realm (a message may come from another context), not copied.
+        restored[k] = typeof v === 'number' ? v : copy ? Float32Array.from(v) : new Float32Array(v.buffer, v.byteOffset, v.length);
+      }
+      this.state.set(byIndex[Number(key)], restored);
     }
   }
 }

@@ -190,7 +190,7 @@ export class TrainingJob extends EventEmitter implements PromiseLike<History>, A
             settle(() => {
               try {
                 model.loadStateDict(revive(m.weights));
-                if (optimizer instanceof Optimizer) optimizer.loadStateDict(m.optimizerState);
+                if (optimizer instanceof Optimizer) optimizer._adoptStateDict(m.optimizerState);
                 // The caller's schedules catch up with the steps their twins took in the worker.
                 (options.callbacks ?? []).forEach((cb, i) => {
                   const state = m.schedulerStates[i];

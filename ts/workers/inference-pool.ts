@@ -24,7 +24,7 @@ import { Tensor } from '../tensor/tensor';
 import { BatchQueue, QueuedRequest } from './batch-queue';
 import type { HostToInferenceWorker, InferenceWorkerToHost, ModelMessage } from './inference-protocol';
 import { checkSetupSpecifier } from './setup-module';
-import { isTensorMessage, localTypedArray, share, tensorFromMessage, tensorToMessage } from './tensor-messages';
+import { isTensorMessage, localTypedArray, share, tensorToMessage } from './tensor-messages';
 import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';
 import { workerScript } from './worker-script';
@@ -113,15 +113,19 @@ async function modelMessage(source: Module | string, where: string): Promise<Mod
   } catch (e) {
     throw new TypeError(`${where}: the model must be describable to cross threads (${e instanceof Error ? e.message : String(e)}); register custom layers with dd.io.registerLayer in a module passed as setup`);
   }
-  return { layers, weights: sharedWeights(model.stateDict()) };
+  // The live parameters and buffers, copied once into shared memory (stateDict() would copy them twice).
+  return { layers, weights: sharedWeights([...model.namedParameters(), ...model.namedBuffers()]) };
 }
 
-function sharedWeights(dict: Record<string, unknown>): StateDictMessage {
+/**
+ * Weights in shared memory, read by every worker. Tensors already there (a
+ * training job's epoch weights) are passed on as they are; others are copied once.
+ */
+function sharedWeights(entries: Iterable<[string, unknown]>): StateDictMessage {
   const out: StateDictMessage = {};
-  for (const [name, t] of Object.entries(dict)) {
-    const tensor = t instanceof Tensor ? t : isTensorMessage(t) ? tensorFromMessage(t) : null;
-    if (tensor === null) throw new TypeError(`${WHERE}: weights entry ${JSON.stringify(name)} is not a tensor`);
-    out[name] = tensorToMessage(share(tensor), false);
+  for (const [name, t] of entries) {
+    if (!(t instanceof Tensor) && !isTensorMessage(t)) throw new TypeError(`${WHERE}: weights entry ${JSON.stringify(name)} is not a tensor`);
+    out[name] = tensorToMessage(share(t), false);
   }
   return out;
 }
@@ -341,8 +345,11 @@ export class InferencePool {
 
   private async swapNow(source: Module | string | StateDict): Promise<void> {
     if (this.closed) throw new Error(`${WHERE}.swapWeights: the pool is closed`);
+    if (source === null || typeof source !== 'object' && typeof source !== 'string') {
+      throw new TypeError(`${WHERE}.swapWeights: expected a Module, a saveModel folder or a state dict, got ${source === null ? 'null' : typeof source}`);
+    }
     const whole = source instanceof Module || typeof source === 'string';
-    const incoming = whole ? await modelMessage(source as Module | string, `${WHERE}.swapWeights`) : { layers: this.model.layers, weights: sharedWeights(source) };
+    const incoming = whole ? await modelMessage(source as Module | string, `${WHERE}.swapWeights`) : { layers: this.model.layers, weights: sharedWeights(Object.entries(source)) };
     if (!whole) {
       const own = Object.keys(this.model.weights);
       const got = Object.keys(incoming.weights);

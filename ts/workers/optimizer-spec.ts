@@ -63,7 +63,7 @@ export function buildOptimizer(spec: OptimizerSpec, params: readonly Tensor[]): 
   }));
   const { params: _indices, ...defaults } = spec.state.paramGroups[0];
   const optimizer = new Ctor(groups, defaults);
-  optimizer.loadStateDict(spec.state);
+  optimizer._adoptStateDict(spec.state);
   return optimizer;
 }
 

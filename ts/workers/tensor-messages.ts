@@ -122,15 +122,25 @@ function collectBuffers(value: unknown, found: Set<ArrayBuffer>, depth: number):
 }
 
 /**
- * A copy of `t` in a SharedArrayBuffer: worker threads read it without a copy
- * of their own (training data used by a worker job, say).
+ * A copy of `t` (a tensor, or `{ data, shape }` such as a data set's `x`) in a
+ * SharedArrayBuffer: worker threads read it without a copy of their own
+ * (training data used by a worker job, say). A tensor already in shared
+ * memory is returned as it is.
  */
-export function share(t: Tensor): Tensor {
-  if (!(t instanceof Tensor)) throw new TypeError('share: expected a Tensor');
-  const src = t._typed() as Float32Array | Int32Array;
-  if (types.isSharedArrayBuffer(src.buffer)) return t;
+export function share(t: Tensor | { data: Float32Array | Int32Array; shape: readonly number[] }): Tensor {
+  const tensor = t instanceof Tensor ? t : isTensorMessage(t) ? tensorFromMessage(t, 'share') : null;
+  if (tensor === null) throw new TypeError('share: expected a Tensor or { data: Float32Array | Int32Array, shape }');
+  const src = tensor._typed() as Float32Array | Int32Array;
+  if (types.isSharedArrayBuffer(src.buffer)) return tensor;
   const shared = new SharedArrayBuffer(src.byteLength);
-  const copy = t.dtype === 'int32' ? new Int32Array(shared) : new Float32Array(shared);
+  const copy = tensor.dtype === 'int32' ? new Int32Array(shared) : new Float32Array(shared);
   copy.set(src);
-  return asTensor(copy, t.shape);
+  return asTensor(copy, tensor.shape);
+}
+
+/** A state dict as a message whose tensors live in shared memory (copied there once): every receiving thread reads the same memory. */
+export function sharedStateDictMessage(dict: StateDict): StateDictMessage {
+  const out: StateDictMessage = {};
+  for (const [name, t] of Object.entries(dict)) out[name] = tensorToMessage(share(t), false);
+  return out;
 }

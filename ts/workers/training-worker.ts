@@ -16,7 +16,7 @@ import { buildCallback } from './callback-specs';
 import { buildOptimizer, optimizerStateBuffers } from './optimizer-spec';
 import { attachDescribed } from './policy-spec';
 import { importSetup, SetupResult } from './setup-module';
-import { revive, stateDictToMessage, tensorFromMessage, transferList } from './tensor-messages';
+import { revive, sharedStateDictMessage, stateDictToMessage, tensorFromMessage, transferList } from './tensor-messages';
 import type { TensorMessage } from './tensor-messages';
 import type { HostToTrainingWorker, TrainingJobSpec, TrainingWorkerToHost } from './training-protocol';
 import { errorToMessage } from './worker-errors';
@@ -67,8 +67,8 @@ function controlCallback(): Callback {
     },
     onEpochEnd: (e: number, logs: Logs, ctx: TrainingContext) => {
       if (!spec.weightsEveryEpoch) return post({ type: 'epoch', epoch: e, logs });
-      const weights = stateDictToMessage(ctx.model.stateDict());
-      post({ type: 'epoch', epoch: e, logs, weights }, transferList(weights));
+      // In shared memory, written here: the host can pass them on to an inference pool's workers without touching them.
+      post({ type: 'epoch', epoch: e, logs, weights: sharedStateDictMessage(ctx.model.stateDict()) });
     },
   };
 }
