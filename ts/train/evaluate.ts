@@ -28,22 +28,14 @@ export function accuracyThreshold(loss: LossSpec | undefined): number {
   return loss === 'binaryCrossEntropyWithLogits' ? 0 : 0.5;
 }
 
-/**
- * Runs fn with the model's tree in evaluation mode for fn's whole run, its
- * awaits included, without touching the stored modes: a fit on the same
- * model running meanwhile keeps training with dropout on.
- */
-export async function inEvalMode<T>(model: Module, fn: () => Promise<T>): Promise<T> {
-  return withMode(model, false, fn);
-}
-
 /** Mean loss and metrics over data (no `val_` prefix); used by `fit` for validation too. */
 export async function evaluateLogs(
   model: Module, data: TensorData | BatchIterable, batchSize: number, loss: LossFn | null, metrics: Metric[], where: string,
 ): Promise<Record<string, number>> {
   const running = new RunningMeans();
   const yielder = new EventLoopYielder();
-  await inEvalMode(model, () =>
+  // Evaluation mode for this call only (its awaits included): a fit on the same model meanwhile keeps its dropout.
+  await withMode(model, false, () =>
     noGrad(async () => {
       for await (const b of iterateBatches(data, batchSize, null, where)) {
         const pred = model.call(b.x);
@@ -87,7 +79,8 @@ export async function predict(model: Module, input: TensorOrArray, options: Pred
   const n = x.shape[0];
   const outputs: Tensor[] = [];
   const yielder = new EventLoopYielder();
-  await inEvalMode(model, () =>
+  // Evaluation mode for this call only (its awaits included): a fit on the same model meanwhile keeps its dropout.
+  await withMode(model, false, () =>
     noGrad(async () => {
       if (n <= batchSize) {
         outputs.push(model.call(x));

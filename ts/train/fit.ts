@@ -139,46 +139,43 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
     await runHook(callbacks, 'onEpochBegin', epoch, {}, ctx);
     progress.epochBegin(epoch, epochs, steps);
     const running = new RunningMeans();
-    // Training mode for this call only: a predict on the same model awaiting meanwhile cannot turn dropout off here.
-    const batchesRun = await withMode(model, true, async () => {
-      let batch = 0;
-      for await (const b of iterateBatches(train, batchSize, random, 'fit')) {
-        const size = b.x.shape[0];
-        await runHook(callbacks, 'onBatchBegin', batch, { batch, size }, ctx);
-        // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
-        optimizer.zeroGrad({ recycle: true });
-        const x = options.augment ? options.augment.transform(b.x, epoch, batch) : b.x;
-        const pred = model.call(x);
-        const dataLoss = lossFn(pred, b.y);
-        if (dataLoss.numel !== 1) {
-          throw new RangeError(`fit: the loss must be a scalar, got shape [${dataLoss.shape.join(', ')}] (reduce it with mean() or sum())`);
-        }
-        const loss = attached.addPenalty(dataLoss);
-        const values: Logs = {};
-        // Metrics read the predictions before backward, which may recycle their memory.
-        for (const m of metrics) values[m.name] = m.fn(pred, b.y);
-        values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
-        // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
-        backward(loss, null, { freeActivations: true });
-        if (options.clipValue !== undefined) clipGradValue(clipped, options.clipValue);
-        if (options.clipNorm !== undefined) clipGradNorm(clipped, options.clipNorm);
-        optimizer.step();
-        attached.applyConstraints();
-        if (b.owned) {
-          recycleIntermediate(b.x);
-          recycleIntermediate(b.y);
-        }
-        // An augmented batch is fit's own too (pinned memory, such as a tensor the user made, is left alone).
-        if (x !== b.x) recycleIntermediate(x);
-        running.add(values, size);
-        batch++;
-        progress.batchEnd(batch, running.means());
-        await runHook(callbacks, 'onBatchEnd', batch - 1, { ...values, batch: batch - 1, size }, ctx);
-        if (ctx.stopTraining) break;
-        await yielder.maybeYield();
+    let batch = 0;
+    for await (const b of iterateBatches(train, batchSize, random, 'fit')) {
+      const size = b.x.shape[0];
+      await runHook(callbacks, 'onBatchBegin', batch, { batch, size }, ctx);
+      // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
+      optimizer.zeroGrad({ recycle: true });
+      const x = options.augment ? options.augment.transform(b.x, epoch, batch) : b.x;
+      // Training mode for this forward only: a predict awaiting meanwhile on the same model cannot turn dropout off here.
+      const pred = withMode(model, true, () => model.call(x));
+      const dataLoss = lossFn(pred, b.y);
+      if (dataLoss.numel !== 1) {
+        throw new RangeError(`fit: the loss must be a scalar, got shape [${dataLoss.shape.join(', ')}] (reduce it with mean() or sum())`);
       }
-      return batch;
-    });
+      const loss = attached.addPenalty(dataLoss);
+      const values: Logs = {};
+      // Metrics read the predictions before backward, which may recycle their memory.
+      for (const m of metrics) values[m.name] = m.fn(pred, b.y);
+      values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
+      // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
+      backward(loss, null, { freeActivations: true });
+      if (options.clipValue !== undefined) clipGradValue(clipped, options.clipValue);
+      if (options.clipNorm !== undefined) clipGradNorm(clipped, options.clipNorm);
+      optimizer.step();
+      attached.applyConstraints();
+      if (b.owned) {
+        recycleIntermediate(b.x);
+        recycleIntermediate(b.y);
+      }
+      // An augmented batch is fit's own too (pinned memory, such as a tensor the user made, is left alone).
+      if (x !== b.x) recycleIntermediate(x);
+      running.add(values, size);
+      batch++;
+      progress.batchEnd(batch, running.means());
+      await runHook(callbacks, 'onBatchEnd', batch - 1, { ...values, batch: batch - 1, size }, ctx);
+      if (ctx.stopTraining) break;
+      await yielder.maybeYield();
+    }
     const logs: Logs = orderLogs(running.means(), metrics.map((m) => m.name));
     if (validation !== undefined) {
       const v = await evaluateLogs(model, validation, validationBatchSize, lossFn, metrics, 'fit (validation)');
@@ -186,7 +183,7 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
     }
     logs.lr = optimizer.paramGroups[0].lr;
     history.record(epoch, logs);
-    progress.epochEnd(batchesRun, logs);
+    progress.epochEnd(batch, logs);
     await runHook(callbacks, 'onEpochEnd', epoch, logs, ctx);
   }
   await runHook(callbacks, 'onTrainEnd', {}, ctx);
