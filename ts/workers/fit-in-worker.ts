@@ -14,7 +14,6 @@
  *   const history = await job;
  */
 import { EventEmitter } from 'events';
-import { types } from 'util';
 import { Worker } from 'worker_threads';
 import { backendInfo } from '../backend';
 import { describeLayers } from '../io/model-description';
@@ -106,11 +105,8 @@ function checkOptions(options: WorkerFitOptions): void {
 function samplesMessage(data: unknown, where: string, transfer: boolean, buffers: ArrayBuffer[]): { x: TensorMessage; y: TensorMessage } {
   const d = checkData(data, where);
   if (!isTensorData(d)) throw new TypeError(`${where}: a worker job trains on in-memory samples { x, y }; an iterable of batches cannot cross threads`);
-  const one = (t: Tensor): TensorMessage => {
-    const m = tensorToMessage(t, false);
-    if (transfer && types.isArrayBuffer(m.data.buffer)) buffers.push(m.data.buffer as ArrayBuffer);
-    return m;
-  };
+  // Shared memory is never copied; other memory is copied by postMessage, or moved when asked.
+  const one = (t: Tensor): TensorMessage => (transfer ? moveable(tensorToMessage(t, false), buffers) : tensorToMessage(t, false));
   return { x: one(d.x), y: one(d.y) };
 }
 
