@@ -58,3 +58,61 @@ describe('gemm argument checks', () => {
     expect(() => g(false, false, 2, 2, 2, 1, f(4), 2, 0, f(4), 2, 0, 0, f(8), 2, 1, 2)).toThrow(/overlap/);
   });
 });
+
+// Empty buffers with one huge dimension: the length checks pass (0 elements are needed), so
+// only a binding that bounds its work by its buffers returns at once instead of walking
+// n·c empty planes (maxPool2dBackward, augmentRotate and augmentShiftFlip used to take seconds to hours).
+const emptyWork = `
+const addon = require(process.argv[1]);
+const F = () => new Float32Array(0), I = () => new Int32Array(0), U = () => new Uint8Array(0);
+const H = 2 ** 26;
+const calls = {
+  maxPool2dBackward: [F(), I(), F(), H, 1, 0, 0, 1, 0],
+  maxPool2dBackward2: ['maxPool2dBackward', F(), I(), F(), H, 1, 1, 0, 0, 0],
+  augmentRotate: [F(), F(), 1, H, 0, 0, new Float32Array(1), 0],
+  augmentShiftFlip: [F(), F(), 1, H, 0, 0, 0, 0, new Int32Array(1), new Int32Array(1), new Uint8Array(1), 0],
+  channelDropoutForward: [F(), F(), U(), 1, H, 0, 0.5, 1, 0],
+  channelDropoutBackward: [F(), U(), 1, H, 0, 0.5, F()],
+  softmax: [F(), H, 0, F()],
+  logSoftmax: [F(), H, 0, F()],
+  softmaxBackward: [F(), F(), H, 0, F()],
+  softmaxCrossEntropy: [F(), I(), 0, H, F()],
+  reduceSum: [F(), H, 0, H, F()],
+  reduceSum2: ['reduceSum', F(), 0, H, 0, F()],
+  reduceMax: [F(), H, 0, H, F(), I()],
+  gatherRows: [F(), 0, H, I(), F()],
+  scatterAddRows: [F(), I(), H, F(), 0],
+  copyBlocks: [F(), 0, F(), 0, H, 0, 0, 0],
+  maxNormRows: [F(), H, 0, 1],
+  permute: [F(), new Int32Array([H, 0, H]), new Int32Array([2, 1, 0]), F()],
+  conv2dForward: [F(), F(), null, F(), H, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1],
+  conv2dForward2: ['conv2dForward', F(), F(), null, F(), 1, H, 1, 1, 0, 1, 1, 1, 1, 0, 0, 1, 1],
+  conv2dBackward: [F(), F(), F(), F(), F(), null, H, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1],
+  avgPool2dBackward: [F(), F(), H, 1, 1, 1, 1, 1, 1, 1, 0, 0, true],
+  gemm: [false, false, 0, 0, H, 1, F(), 1, 0, F(), 1, 0, 0, F(), 1, 0, H],
+};
+const out = {};
+for (const [key, list] of Object.entries(calls)) {
+  const name = typeof list[0] === 'string' && !(key in addon) ? list[0] : key;
+  const args = name === key ? list : list.slice(1);
+  const t = performance.now();
+  let r = 'ok';
+  try { addon[name](...args); } catch (e) { r = e.constructor.name + ': ' + e.message.slice(0, 90); }
+  out[key] = { ms: Number((performance.now() - t).toFixed(2)), r };
+}
+console.log(JSON.stringify(out));
+`;
+
+test('empty buffers with a huge dimension return or throw at once, in every binding that takes planes or rows', () => {
+  const file = addonCandidates()[0];
+  const r = spawnSync(process.execPath, ['-e', emptyWork, file], { encoding: 'utf8', timeout: 60000 });
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(0);
+  const results = JSON.parse(r.stdout) as Record<string, { ms: number; r: string }>;
+  expect(Object.keys(results).length).toBeGreaterThan(20);
+  for (const [call, { ms, r: outcome }] of Object.entries(results)) {
+    // A generous bound for a shared machine: the calls take well under a millisecond; before the fix, seconds.
+    expect({ call, slow: ms > 1000 }).toEqual({ call, slow: false });
+    expect(outcome === 'ok' || /^(TypeError|RangeError): /.test(outcome)).toBe(true);
+  }
+});

@@ -54,6 +54,8 @@ Napi::Value augment_shift_flip(const Napi::CallbackInfo& info) {
   if (overlaps(x.data, in_count * sizeof(float), out.data, out_count * sizeof(float))) {
     args.range_error("augmentShiftFlip: argument 'out' must not overlap 'x'");
   }
+  // Nothing to write: return before the kernel walks n·c empty planes.
+  if (out_count == 0) return info.Env().Undefined();
   Context ctx = AddonData::of(info.Env()).context();
   augment_shift_flip_nchw(ctx, x.data, out.data, n, c, h, w, out_h, out_w, offset_y.data, offset_x.data,
                           flip.data, fill);
@@ -81,6 +83,7 @@ Napi::Value augment_rotate(const Napi::CallbackInfo& info) {
   if (overlaps(x.data, count * sizeof(float), out.data, count * sizeof(float))) {
     args.range_error("augmentRotate: argument 'out' must not overlap 'x'");
   }
+  if (count == 0) return info.Env().Undefined();
   Context ctx = AddonData::of(info.Env()).context();
   augment_rotate_bilinear_nchw(ctx, x.data, out.data, n, c, h, w, angles.data, fill);
   return info.Env().Undefined();

@@ -4,6 +4,7 @@
 //   avgPool2dForward(x, out, n, c, h, w, kh, kw, strideH, strideW, padH, padW, countIncludePad)
 //   avgPool2dBackward(gy, gx, n, c, h, w, kh, kw, strideH, strideW, padH, padW, countIncludePad)
 // Output size floor((h + 2pad − k)/stride) + 1; pad may be at most k/2.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -109,6 +110,13 @@ Napi::Value max_pool2d_backward(const Napi::CallbackInfo& info) {
   args.require_length(gx, s.input, "gx");
   if (overlaps(gx.data, s.input * 4, gy.data, s.output * 4) || overlaps(gx.data, s.input * 4, indices.data, s.output * 4)) {
     args.range_error(std::string(fn) + ": argument 'gx' overlaps an input");
+  }
+  // Work is bounded by the buffers, not by n·c: an empty input has nothing to write, and an
+  // empty output leaves only zeros to write (every plane then has at least one input element).
+  if (s.input == 0) return info.Env().Undefined();
+  if (s.output == 0) {
+    std::fill(gx.data, gx.data + s.input, 0.0f);
+    return info.Env().Undefined();
   }
   Context ctx = AddonData::of(info.Env()).context();
   if (!maxpool2d_backward(ctx, gy.data, indices.data, gx.data, g.planes(), g.h * g.w, g.oh * g.ow)) {
