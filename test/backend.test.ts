@@ -30,6 +30,20 @@ describe('backend', () => {
     expect(() => setNumThreads('2' as unknown as number)).toThrow(TypeError);
   });
 
+  test('setNumThreads accepts up to 4 threads per core and refuses more, naming the cap', () => {
+    const before = getNumThreads();
+    const cap = 4 * backendInfo().hardwareThreads;
+    try {
+      setNumThreads(cap);
+      expect(getNumThreads()).toBe(cap);
+      expect(() => setNumThreads(cap + 1)).toThrow(new RegExp(`setNumThreads: argument 'threads' is ${cap + 1}, more than 4 per core \\(${cap} here\\)`));
+      expect(() => setNumThreads(1024)).toThrow(RangeError);
+      expect(getNumThreads()).toBe(cap);
+    } finally {
+      setNumThreads(before);
+    }
+  });
+
   test('setIsa switches paths and rejects unknown names', () => {
     const isa = backendInfo().isa;
     setIsa('scalar');

@@ -6,6 +6,9 @@
 namespace dendrite::addon {
 namespace {
 
+// setNumThreads accepts at most this many threads per core the process may use.
+constexpr int kThreadsPerCore = 4;
+
 Napi::Value backend_info(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   AddonData& data = AddonData::of(env);
@@ -21,8 +24,14 @@ Napi::Value backend_info(const Napi::CallbackInfo& info) {
 
 Napi::Value set_num_threads(const Napi::CallbackInfo& info) {
   ArgReader args(info, "setNumThreads", 1);
-  size_t n = args.size(0, "threads", 1024);
+  // More threads than cores only adds switching: a few per core is the most that can help.
+  const size_t cap = static_cast<size_t>(kThreadsPerCore) * static_cast<size_t>(ThreadPool::hardware_threads());
+  size_t n = args.size(0, "threads");
   if (n < 1) args.range_error("setNumThreads: argument 'threads' must be at least 1, got 0");
+  if (n > cap) {
+    args.range_error("setNumThreads: argument 'threads' is " + std::to_string(n) + ", more than " +
+                     std::to_string(kThreadsPerCore) + " per core (" + std::to_string(cap) + " here)");
+  }
   AddonData::of(info.Env()).pool.resize(static_cast<int>(n));
   return info.Env().Undefined();
 }

@@ -91,6 +91,15 @@ describe('constant and range creation', () => {
     expect(dd.linspace(0, 1, 5).toArray()).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(dd.eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
   });
+
+  test('arange and linspace keep the element cap of every other creation path, before asking for memory', () => {
+    // 4e9 elements: refused at once instead of allocating 16 GB; bigger ones no longer leak V8's raw typed-array error.
+    expect(() => dd.arange(0, 4, 1e-9)).toThrow(/arange: \(end - start\) \/ step = 4000000000 elements, more than 2147483647/);
+    expect(() => dd.arange(0, 1e300)).toThrow(RangeError);
+    expect(() => dd.arange(1e300, 0, -1)).toThrow(/more than 2147483647/);
+    expect(() => dd.linspace(0, 1, 2 ** 31)).toThrow(/linspace: shape \[2147483648\] has 2147483648 elements, more than 2147483647/);
+    expect(() => dd.linspace(0, 1, 2 ** 40)).toThrow(RangeError);
+  });
 });
 
 describe('properties and conversion', () => {

@@ -2,7 +2,7 @@
 import { allocFloat32, allocInt32 } from './alloc';
 import { checkDType, DType, TypedData } from './dtype';
 import { flattenInto, inferShape } from './nested';
-import { checkShape, describe, formatShape, numel } from './shape';
+import { checkShape, describe, formatShape, MAX_NUMEL, numel } from './shape';
 import { Storage } from './storage';
 import { Tensor } from './tensor';
 
@@ -181,6 +181,8 @@ export function arange(start: number, end?: number, step?: number, options?: Ten
   }
   if (step === 0) throw new RangeError(`${op}: step must not be zero`);
   const n = Math.max(0, Math.ceil((end - start) / step));
+  // The same element cap as every other creation path, checked before any memory is asked for.
+  if (n > MAX_NUMEL) throw new RangeError(`${op}: (end - start) / step = ${n} elements, more than ${MAX_NUMEL} (start ${start}, end ${end}, step ${step})`);
   const opts = readOptions(options, op);
   const dtype = opts.dtype ?? 'float32';
   const out = alloc(dtype, n);
@@ -194,6 +196,7 @@ export function linspace(start: number, end: number, steps: number, options?: Te
   const op = 'linspace';
   if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`${op}: start and end must be finite, got ${start} and ${end}`);
   if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`${op}: steps must be a non-negative integer, got ${steps}`);
+  checkShape([steps], op);
   const out = allocFloat32(steps);
   for (let i = 0; i < steps; i++) out[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
   return leaf(out, [steps], readOptions(options, op), op);

@@ -35,7 +35,7 @@ import { checkSetupSpecifier } from './setup-module';
 import { revive, stateDictToMessage, tensorToMessage, TensorMessage, transferList } from './tensor-messages';
 import type { PlainFitSettings, TrainingJobSpec, TrainingWorkerToHost } from './training-protocol';
 import { errorFromMessage } from './worker-errors';
-import { defaultWorkerThreads, workerScript } from './worker-script';
+import { defaultWorkerThreads, maxWorkerThreads, workerScript } from './worker-script';
 
 export interface WorkerFitOptions extends Omit<PlainFitSettings, 'loss'> {
   /** An optimizer built on the model's parameters (its groups and state travel along), or { type: 'Adam', lr, … }. */
@@ -94,7 +94,8 @@ function checkOptions(options: WorkerFitOptions): void {
     if (m !== 'accuracy') throw new TypeError(`${WHERE}: metrics must be names ('accuracy'); metrics written as code come from the setup module`);
   }
   const t = options.threads;
-  if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= 1024)) throw new RangeError(`${WHERE}: threads must be an integer in [1, 1024], got ${String(t)}`);
+  const most = maxWorkerThreads(backendInfo().hardwareThreads);
+  if (t !== undefined && !(Number.isInteger(t) && t >= 1 && t <= most)) throw new RangeError(`${WHERE}: threads must be an integer in [1, ${most}] (4 per core), got ${String(t)}`);
   if (options.priority !== undefined && options.priority !== 'low' && options.priority !== 'normal') {
     throw new RangeError(`${WHERE}: priority must be 'low' or 'normal', got ${String(options.priority)}`);
   }

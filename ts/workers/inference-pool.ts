@@ -27,7 +27,8 @@ import { checkSetupSpecifier } from './setup-module';
 import { isTensorMessage, localTypedArray, share, tensorToMessage } from './tensor-messages';
 import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';
-import { workerScript } from './worker-script';
+import { maxWorkerThreads, workerScript } from './worker-script';
+import { backendInfo } from '../backend';
 
 const WHERE = 'inferencePool';
 
@@ -168,7 +169,7 @@ export class InferencePool {
     this.maxDelayMs = options.maxDelayMs ?? 1;
     this.maxQueue = positiveInteger(options.maxQueue, 'maxQueue', 10000, 2 ** 30);
     this.inputShape = options.inputShape === undefined ? undefined : [...options.inputShape];
-    this.threadsPerWorker = positiveInteger(options.threadsPerWorker, 'threadsPerWorker', 1, 1024);
+    this.threadsPerWorker = positiveInteger(options.threadsPerWorker, 'threadsPerWorker', 1, maxWorkerThreads(backendInfo().hardwareThreads));
   }
 
   /** @internal Starts the workers; resolves when every one has loaded the model. */

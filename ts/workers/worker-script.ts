@@ -29,3 +29,8 @@ function unpacked(file: string): string {
 export function defaultWorkerThreads(hardwareThreads: number): number {
   return Math.max(1, hardwareThreads - 1);
 }
+
+/** The most kernel threads a worker may be given: what setNumThreads accepts (4 per core). */
+export function maxWorkerThreads(hardwareThreads: number): number {
+  return 4 * hardwareThreads;
+}
