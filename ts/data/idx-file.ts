@@ -1,16 +1,16 @@
 /** IDX files on disk, gzip-compressed (detected by the magic bytes 1f 8b) or raw. */
-import * as fs from 'fs';
 import * as zlib from 'zlib';
 import { promisify } from 'util';
 import { IdxArray, ShapedArray } from './arrays';
 import { IdxFormatError, decodeIdx, encodeIdx, parseIdxHeader } from './idx';
 import { gunzipBounded, gunzipBoundedSync, gunzipPrefix, isGzip } from './gzip';
 import { writeFileAtomic, writeFileAtomicSync } from '../io/atomic-write';
+import { readRegularFile, readRegularFileSync } from '../io/regular-file';
 
 const gzipAsync = promisify(zlib.gzip) as (buf: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
 
 export interface ReadIdxOptions {
-  /** Largest decompressed size accepted, in bytes (default 4 GiB). */
+  /** Largest file and decompressed size accepted, in bytes (default 4 GiB). */
   maxBytes?: number;
 }
 
@@ -62,12 +62,17 @@ export function decodeIdxFile(bytes: Uint8Array, source = '<buffer>', options: R
   return decodeIdx(raw, source);
 }
 
+/** The file's bytes: a regular file of at most maxBytes (a FIFO or a device such as /dev/zero is refused before any read). */
+function fileProblem(path: string) {
+  return (problem: string, kind: string) => new IdxFormatError(path, kind === 'size' ? `${problem} (raise maxBytes to read it)` : problem);
+}
+
 export function readIdxSync(path: string, options: ReadIdxOptions = {}): ShapedArray<IdxArray> {
-  return decodeIdxFile(fs.readFileSync(path), path, options);
+  return decodeIdxFile(readRegularFileSync(path, options.maxBytes ?? DEFAULT_MAX_BYTES, fileProblem(path)), path, options);
 }
 
 export async function readIdx(path: string, options: ReadIdxOptions = {}): Promise<ShapedArray<IdxArray>> {
-  const bytes = await fs.promises.readFile(path);
+  const bytes = await readRegularFile(path, options.maxBytes ?? DEFAULT_MAX_BYTES, fileProblem(path));
   if (!isGzip(bytes)) return decodeIdx(bytes, path);
   const expected = expectedInflatedSize(bytes, path, options.maxBytes ?? DEFAULT_MAX_BYTES);
   let raw: Uint8Array | null;

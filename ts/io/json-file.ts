@@ -3,7 +3,7 @@
  * it is read, and it goes through the strict parser of the safetensors
  * header (no duplicate keys, bounded nesting, objects without prototype).
  */
-import * as fs from 'fs';
+import { readRegularFile } from './regular-file';
 import { ModelFormatError } from './errors';
 import { JsonSyntaxError, JsonValue, parseStrictJson } from './safetensors/strict-json';
 
@@ -30,21 +30,8 @@ export function decodeJsonStrict(bytes: Uint8Array, source: string): JsonValue {
   return parseJsonStrict(text, source);
 }
 
-/** Reads and strictly parses a JSON file of at most `maxBytes`. */
+/** Reads and strictly parses a JSON file (a regular file of at most `maxBytes`). */
 export async function readJsonFile(path: string, maxBytes: number): Promise<JsonValue> {
-  const handle = await fs.promises.open(path, 'r');
-  try {
-    const size = (await handle.stat()).size;
-    if (size > maxBytes) throw new ModelFormatError(path, `file is ${size} bytes, more than the limit of ${maxBytes} for a model description`);
-    const bytes = new Uint8Array(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(bytes, done, size - done, done);
-      if (bytesRead === 0) throw new ModelFormatError(path, 'file ended early (was it changed while being read?)');
-      done += bytesRead;
-    }
-    return decodeJsonStrict(bytes, path);
-  } finally {
-    await handle.close();
-  }
+  const bytes = await readRegularFile(path, maxBytes, (problem, kind) => new ModelFormatError(path, kind === 'size' ? `${problem} for a model description` : problem));
+  return decodeJsonStrict(bytes, path);
 }

@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Module, StateDict } from '../nn/module';
 import { writeFileAtomic } from './atomic-write';
+import { openRegularFile, regularFileSize } from './regular-file';
 import type { AtomicWriteOptions } from './atomic-write';
 import { ModelFormatError } from './errors';
 import { readJsonFile } from './json-file';
@@ -56,9 +57,15 @@ export async function saveModel(model: Module, dir: string, options: SaveModelOp
 async function sha256OfFile(file: string): Promise<{ bytes: number; sha256: string }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).byteLength;
+  // A regular file only: a FIFO in place of the weights would block the read forever.
+  const { handle } = await openRegularFile(file, Infinity, (problem) => new ModelFormatError(file, problem));
+  try {
+    for await (const chunk of handle.createReadStream({ highWaterMark: 1 << 20, autoClose: false })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).byteLength;
+    }
+  } finally {
+    await handle.close();
   }
   return { bytes, sha256: hash.digest('hex') };
 }
@@ -77,7 +84,7 @@ async function modelFrom(doc: JsonValue, descFile: string): Promise<Module> {
   const weightsFile = path.join(path.dirname(descFile), d.weights.file);
   let actual: { bytes: number; sha256: string };
   try {
-    const size = (await fs.promises.stat(weightsFile)).size;
+    const size = await regularFileSize(weightsFile, (problem) => new ModelFormatError(weightsFile, problem));
     if (size !== d.weights.bytes) {
       throw new ModelFormatError(weightsFile, `is ${size} bytes but the description says ${d.weights.bytes}: the files come from different saves (an interrupted save?)`);
     }

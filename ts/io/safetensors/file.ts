@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import { AtomicWriteOptions, writeFileAtomic, writeFileAtomicSync } from '../atomic-write';
+import { openRegularFile, openRegularFileSync } from '../regular-file';
 import { SafetensorsError } from './errors';
 import { convertTensorBytes, directTarget, finishDirect } from './convert';
 import { memoryDtypeOf } from './dtypes';
@@ -41,7 +42,7 @@ function loaded(t: TensorEntry, data: LoadedTensor['data']): LoadedTensor {
 
 /** Reads and validates only the header of a safetensors file. */
 export function readSafetensorsHeaderSync(path: string): SafetensorsHeader {
-  const fd = fs.openSync(path, 'r');
+  const { fd } = openRegularFileSync(path, Infinity, (problem) => new SafetensorsError(path, problem));
   try {
     return headerFromFdSync(fd, path);
   } finally {
@@ -71,7 +72,7 @@ async function headerFromHandle(handle: fs.promises.FileHandle, path: string): P
 
 /** Reads and validates only the header of a safetensors file. */
 export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
-  const handle = await fs.promises.open(path, 'r');
+  const { handle } = await openRegularFile(path, Infinity, (problem) => new SafetensorsError(path, problem));
   try {
     return await headerFromHandle(handle, path);
   } finally {
@@ -81,7 +82,7 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
 
 /** Reads every tensor of a safetensors file; F32/I32 as they are, other dtypes converted (see convert.ts). */
 export async function readSafetensors(path: string): Promise<SafetensorsContents> {
-  const handle = await fs.promises.open(path, 'r');
+  const { handle } = await openRegularFile(path, Infinity, (problem) => new SafetensorsError(path, problem));
   try {
     const header = await headerFromHandle(handle, path);
     const tensors: Record<string, LoadedTensor> = Object.create(null);
@@ -105,7 +106,7 @@ export async function readSafetensors(path: string): Promise<SafetensorsContents
 
 /** Synchronous readSafetensors. */
 export function readSafetensorsSync(path: string): SafetensorsContents {
-  const fd = fs.openSync(path, 'r');
+  const { fd } = openRegularFileSync(path, Infinity, (problem) => new SafetensorsError(path, problem));
   try {
     const header = headerFromFdSync(fd, path);
     const tensors: Record<string, LoadedTensor> = Object.create(null);
