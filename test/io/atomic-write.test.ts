@@ -17,6 +17,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const oldBytes = Buffer.from('the previous checkpoint');
+const newBytes = Buffer.from('the next checkpoint');
 
 function simulatedCrash(seen: string[]) {
   return (temp: string) => {
@@ -96,4 +97,25 @@ test('a process killed between write and rename leaves the previous file intact'
   const left = fs.readdirSync(dir).filter((f) => f !== 'model.bin');
   expect(left).toHaveLength(1);
   expect(isTemporaryPathFor(target, path.join(dir, left[0]))).toBe(true);
+
+  // The next save to the same path removes it (its process is dead), and leaves other files and live writers' files alone.
+  const live = path.join(dir, `.model.bin.${process.pid}.0123456789ab.tmp`);
+  const other = path.join(dir, '.other.bin.1.0123456789ab.tmp');
+  fs.writeFileSync(live, 'in progress');
+  fs.writeFileSync(other, 'not ours');
+  writeFileAtomicSync(target, newBytes);
+  expect(fs.readdirSync(dir).sort()).toEqual(['.model.bin.' + process.pid + '.0123456789ab.tmp', '.other.bin.1.0123456789ab.tmp', 'model.bin']);
+  expect(fs.readFileSync(target)).toEqual(newBytes);
+  fs.rmSync(live);
+  fs.rmSync(other);
+});
+
+test('an async save removes the temporary files of saves killed mid-write to the same path', async () => {
+  const target = path.join(dir, 'weights.bin');
+  // A pid that cannot be running: above the kernel's pid limit.
+  const dead = path.join(dir, '.weights.bin.4194305.aaaaaaaaaaaa.tmp');
+  fs.writeFileSync(dead, Buffer.alloc(1024));
+  await writeFileAtomic(target, newBytes);
+  expect(fs.existsSync(dead)).toBe(false);
+  expect(fs.readFileSync(target)).toEqual(newBytes);
 });

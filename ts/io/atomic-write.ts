@@ -41,6 +41,45 @@ export function isTemporaryPathFor(target: string, candidate: string): boolean {
   return path.dirname(candidate) === path.dirname(target) && name.startsWith(prefix) && /\.\d+\.[0-9a-f]{12}\.tmp$/.test(name);
 }
 
+/** Whether a process with this id runs on this machine (EPERM: it runs, as another user). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Temporary files of earlier writes to `target` whose writing process has died (killed mid-save). */
+function orphansIn(names: readonly string[], target: string): string[] {
+  const dir = path.dirname(target);
+  return names
+    .map((name) => path.join(dir, name))
+    .filter((file) => {
+      if (!isTemporaryPathFor(target, file)) return false;
+      const pid = Number(/\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(file)?.[1]);
+      return pid !== process.pid && !processAlive(pid);
+    });
+}
+
+/** Removes what orphansIn finds; best effort (the save itself has already succeeded). */
+async function removeOrphans(target: string): Promise<void> {
+  try {
+    for (const file of orphansIn(await fs.promises.readdir(path.dirname(target)), target)) await fs.promises.unlink(file).catch(() => undefined);
+  } catch {
+    // an unreadable folder: nothing to tidy
+  }
+}
+
+function removeOrphansSync(target: string): void {
+  try {
+    for (const file of orphansIn(fs.readdirSync(path.dirname(target)), target)) removeQuietlySync(file);
+  } catch {
+    // an unreadable folder: nothing to tidy
+  }
+}
+
 // Folders cannot be opened or fsynced everywhere (Windows); there the rename's durability is the OS's business.
 function fsyncFolderSync(dir: string): void {
   let fd: number | undefined;
@@ -99,6 +138,8 @@ export async function writeFileAtomic(target: string, data: FileChunks, options:
     throw e;
   }
   if (sync) await fsyncFolder(path.dirname(target));
+  // Saves killed mid-write left their temporary files behind: the next save to the same path removes them.
+  await removeOrphans(target);
 }
 
 /** Synchronous writeFileAtomic. */
@@ -132,4 +173,5 @@ export function writeFileAtomicSync(target: string, data: FileChunks, options: A
     throw e;
   }
   if (sync) fsyncFolderSync(path.dirname(target));
+  removeOrphansSync(target);
 }
