@@ -66,3 +66,35 @@ test('a file larger than maxBytes is refused from its size, before it is read; a
   await expect(readIdx(file, { maxBytes: 1000 })).rejects.toThrow(/is 4096 bytes, more than the limit of 1000 \(raise maxBytes/);
   await expect(readIdx(dir)).rejects.toThrow(/is a folder, not a regular file/);
 });
+
+test('a model folder whose files link outside it is refused, without a word about the outside file', async () => {
+  const model = new dd.nn.Sequential(new dd.nn.Linear(2, 2));
+  const outside = path.join(dir, 'outside');
+  await dd.saveModel(model, outside);
+  for (const name of ['model.safetensors', 'model.json']) {
+    const folder = path.join(dir, `linked-${name}`);
+    await dd.saveModel(model, folder);
+    fs.rmSync(path.join(folder, name));
+    // The outside file is a genuine one (its hash even matches): still refused.
+    fs.symlinkSync(path.join(outside, name), path.join(folder, name));
+    const err = await dd.loadModel(folder).catch((e: unknown) => e as Error);
+    expect(String(err)).toMatch(/is a link that leads outside the model folder/);
+    expect(String(err)).not.toMatch(/outside[/\\]/);
+  }
+  // A system file behind the link: its size is not told either.
+  if (fs.existsSync('/etc/hostname')) {
+    const folder = path.join(dir, 'linked-system');
+    await dd.saveModel(model, folder);
+    fs.rmSync(path.join(folder, 'model.safetensors'));
+    fs.symlinkSync('/etc/hostname', path.join(folder, 'model.safetensors'));
+    const err = String(await dd.loadModel(folder).catch((e: unknown) => e));
+    expect(err).toMatch(/leads outside the model folder/);
+    expect(err).not.toMatch(/bytes/);
+  }
+  // Links that stay inside the folder are fine.
+  const folder = path.join(dir, 'linked-inside');
+  await dd.saveModel(model, folder);
+  fs.renameSync(path.join(folder, 'model.safetensors'), path.join(folder, 'real.safetensors'));
+  fs.symlinkSync('real.safetensors', path.join(folder, 'model.safetensors'));
+  expect(await dd.loadModel(folder)).toBeInstanceOf(dd.nn.Sequential);
+});

@@ -77,6 +77,19 @@ async function descriptionPath(target: string): Promise<string> {
   return descriptionPathFor(target);
 }
 
+/**
+ * Refuses a file of a model folder that resolves (through symbolic links) to
+ * a place outside the folder. The message says nothing of where it leads: a
+ * model folder from elsewhere must not be a way to learn about this machine.
+ */
+async function checkInsideFolder(file: string, folder: string): Promise<void> {
+  const [real, base] = await Promise.all([fs.promises.realpath(file), fs.promises.realpath(folder)]);
+  const rel = path.relative(base, real);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new ModelFormatError(file, 'is a link that leads outside the model folder; only files inside the folder are read');
+  }
+}
+
 /** Rebuilds a model from a parsed description and the weights file it names; `descFile` locates both. */
 async function modelFrom(doc: JsonValue, descFile: string): Promise<Module> {
   const d = readModelDescription(doc, descFile);
@@ -84,6 +97,7 @@ async function modelFrom(doc: JsonValue, descFile: string): Promise<Module> {
   const weightsFile = path.join(path.dirname(descFile), d.weights.file);
   let actual: { bytes: number; sha256: string };
   try {
+    await checkInsideFolder(weightsFile, path.dirname(descFile));
     const size = await regularFileSize(weightsFile, (problem) => new ModelFormatError(weightsFile, problem));
     if (size !== d.weights.bytes) {
       throw new ModelFormatError(weightsFile, `is ${size} bytes but the description says ${d.weights.bytes}: the files come from different saves (an interrupted save?)`);
@@ -119,6 +133,7 @@ export async function loadModel(target: string): Promise<Module> {
   const descFile = await descriptionPath(target);
   let doc: JsonValue;
   try {
+    if (await isFolder(target)) await checkInsideFolder(descFile, target);
     doc = await readJsonFile(descFile, MAX_DESCRIPTION_BYTES);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
