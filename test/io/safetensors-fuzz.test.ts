@@ -234,3 +234,15 @@ test('file and buffer readers agree on mutated files', async () => {
     expect(fromAsync).toEqual(inMemory);
   }
 });
+
+test('a header listing more tensors than any real checkpoint is refused before it is parsed', () => {
+  const entry = (i: number) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`;
+  const many = (n: number) => withHeader(`{${Array.from({ length: n }, (_, i) => entry(i)).join(',')}}`);
+  // 100,000 empty tensors are still accepted (the limit), one more is not.
+  expect(Object.keys(decodeSafetensors(many(100_000)).tensors)).toHaveLength(100_000);
+  expect(() => decodeSafetensors(many(100_001))).toThrow(/header lists more than 100000 tensors/);
+  // Keys written with escapes reach the parser, and the count after parsing refuses them too.
+  const escaped = (i: number) => `"t${i}":{"dtype":"F32","shape":[0],"data\\u005foffsets":[0,0]}`;
+  const sneaky = withHeader(`{${Array.from({ length: 100_001 }, (_, i) => escaped(i)).join(',')}}`);
+  expect(() => decodeSafetensors(sneaky)).toThrow(/header lists more than 100000 tensors/);
+});

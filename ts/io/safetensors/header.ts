@@ -15,6 +15,24 @@ import { JsonObject, JsonSyntaxError, JsonValue, parseStrictJson } from './stric
 
 /** Largest header accepted (the reference implementation uses the same bound). */
 export const MAX_HEADER_BYTES = 100_000_000;
+/** Most tensors one file may list (the largest real checkpoints list a few thousand a file). */
+export const MAX_TENSORS = 100_000;
+
+const DATA_OFFSETS_KEY = Buffer.from('"data_offsets"');
+
+/**
+ * Refuses a header that lists more than MAX_TENSORS tensors before parsing it:
+ * every entry needs a "data_offsets" key, so counting them bounds the entries
+ * in one pass over the bytes, where parsing a hostile 100 MB header costs
+ * seconds and gigabytes. (Keys spelt with escapes are caught after parsing.)
+ */
+function checkTensorCountBeforeParsing(headerBytes: Uint8Array, source: string): void {
+  const bytes = Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength);
+  let count = 0;
+  for (let at = bytes.indexOf(DATA_OFFSETS_KEY); at >= 0; at = bytes.indexOf(DATA_OFFSETS_KEY, at + DATA_OFFSETS_KEY.length)) {
+    if (++count > MAX_TENSORS) throw new SafetensorsError(source, `header lists more than ${MAX_TENSORS} tensors`);
+  }
+}
 
 export interface TensorEntry {
   name: string;
@@ -149,6 +167,7 @@ function checkLayout(tensors: TensorEntry[], dataLength: number, source: string)
 /** Parses and validates the header's bytes; `dataLength` is the size of the data section that follows it. */
 export function parseHeader(headerBytes: Uint8Array, dataLength: number, source: string): SafetensorsHeader {
   if (headerBytes[0] !== 0x7b) throw new SafetensorsError(source, `header does not start with '{'`);
+  checkTensorCountBeforeParsing(headerBytes, source);
   let text: string;
   try {
     text = utf8.decode(headerBytes);
@@ -168,6 +187,7 @@ export function parseHeader(headerBytes: Uint8Array, dataLength: number, source:
   for (const [name, value] of Object.entries(json)) {
     if (name === '__metadata__') metadata = parseMetadata(value, source);
     else tensors.push(parseTensor(name, value, dataLength, source));
+    if (tensors.length > MAX_TENSORS) throw new SafetensorsError(source, `header lists more than ${MAX_TENSORS} tensors`);
   }
   checkLayout(tensors, dataLength, source);
   return { tensors, metadata, dataStart: 8 + headerBytes.byteLength, dataLength };
