@@ -15,13 +15,10 @@
 
 namespace dendrite_test {
 
-// Runs fn under each ISA this CPU has (only scalar when DENDRITE_FORCE_SCALAR=1,
+// Runs fn under each ISA supported_isas() gives (only scalar when DENDRITE_FORCE_SCALAR=1,
 // as ctest's second run sets) with 1 and 2 threads.
 inline void for_each_backend(const std::function<void(const dendrite::Context&, const std::string&)>& fn) {
-  const char* force = std::getenv("DENDRITE_FORCE_SCALAR");
-  bool scalar_only = force != nullptr && std::string(force) == "1";
   for (dendrite::Isa isa : supported_isas()) {
-    if (scalar_only && isa != dendrite::Isa::Scalar) continue;
     for (int threads : {1, 2}) {
       dendrite::ThreadPool pool(threads);
       dendrite::Workspace workspace;

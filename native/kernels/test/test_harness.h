@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -13,7 +14,10 @@
 namespace dendrite_test {
 
 // Every ISA this CPU runs, scalar first: each kernel test checks every path.
+// DENDRITE_FORCE_SCALAR=1 (ctest's kernels_scalar run) leaves only the scalar one.
 inline std::vector<dendrite::Isa> supported_isas() {
+  const char* force = std::getenv("DENDRITE_FORCE_SCALAR");
+  if (force != nullptr && std::string(force) == "1") return {dendrite::Isa::Scalar};
   std::vector<dendrite::Isa> out;
   for (dendrite::Isa isa : {dendrite::Isa::Scalar, dendrite::Isa::Avx2, dendrite::Isa::Avx512}) {
     if (dendrite::cpu_supports(isa)) out.push_back(isa);

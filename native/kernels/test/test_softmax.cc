@@ -40,7 +40,7 @@ TEST(softmax_and_log_softmax_forward) {
       softmax_forward(ctx, in_place.data(), d.rows, d.cols, in_place.data());
       int bad = 0;
       for (size_t r = 0; r < d.rows && bad < 3; ++r) {
-        double lse = log_sum_exp(&x[r * d.cols], d.cols);
+        double lse = log_sum_exp(x.data() + r * d.cols, d.cols);
         for (size_t c = 0; c < d.cols; ++c) {
           size_t k = r * d.cols + c;
           double want_log = x[k] - lse, want = std::exp(want_log);
@@ -99,7 +99,7 @@ TEST(softmax_cross_entropy_loss_and_gradient) {
     std::vector<int32_t> labels(d.rows);
     for (auto& l : labels) l = rng.integer(0, static_cast<int>(d.cols));
     double want_loss = 0.0;
-    for (size_t r = 0; r < d.rows; ++r) want_loss += log_sum_exp(&x[r * d.cols], d.cols) - x[r * d.cols + labels[r]];
+    for (size_t r = 0; r < d.rows; ++r) want_loss += log_sum_exp(x.data() + r * d.cols, d.cols) - x[r * d.cols + labels[r]];
     for_each_backend([&](const Context& ctx, const std::string& backend) {
       std::vector<float> grad(x.size(), 5.0f);
       double loss = softmax_cross_entropy(ctx, x.data(), labels.data(), d.rows, d.cols, grad.data());
@@ -107,7 +107,7 @@ TEST(softmax_cross_entropy_loss_and_gradient) {
                                                << " want " << want_loss;
       int bad = 0;
       for (size_t r = 0; r < d.rows && bad < 3; ++r) {
-        double lse = log_sum_exp(&x[r * d.cols], d.cols);
+        double lse = log_sum_exp(x.data() + r * d.cols, d.cols);
         for (size_t c = 0; c < d.cols; ++c) {
           size_t k = r * d.cols + c;
           double want = std::exp(x[k] - lse) - (static_cast<int32_t>(c) == labels[r] ? 1.0 : 0.0);
