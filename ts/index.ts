@@ -10,7 +10,7 @@ export type { DType } from './tensor/dtype';
 export type { NestedArray } from './tensor/nested';
 export { tensor, asTensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye } from './tensor/create';
 export type { TensorOptions, TensorData } from './tensor/create';
-export { manualSeed, getRngState, setRngState, rand, randn, randint, randperm, randLike, randnLike } from './tensor/random';
+export { manualSeed, getRngState, setRngState, rand, randn, randint, randperm, randLike, randnLike, Generator, withGenerator } from './tensor/random';
 export type { RngState } from './tensor/random';
 export { memoryStats, emptyCache, setPoolLimit } from './tensor/pool';
 export type { PoolStats } from './tensor/pool';

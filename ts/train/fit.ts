@@ -11,7 +11,7 @@
  * is the data loss alone. Constraints (max-norm) are applied after each step.
  */
 import { backward } from '../autograd/engine';
-import { rand } from '../tensor/random';
+import { Generator, rand, withGenerator } from '../tensor/random';
 import { recycleIntermediate } from '../optim/recycle';
 import type { Module } from '../nn/module';
 import { withMode } from '../nn/mode';
@@ -65,6 +65,12 @@ export interface FitOptions {
    * dd.data.augment.compose([...], { seed }); called with the epoch and batch index.
    */
   augment?: { transform(x: Tensor, epoch: number, batch: number): Tensor };
+  /**
+   * The random stream of this training (a dd.Generator): dropout masks, and the
+   * shuffling seed when `seed` is not given, are drawn from it instead of the
+   * global stream, so trainings interleaved on one event loop stay reproducible.
+   */
+  generator?: Generator;
 }
 
 function checkOptions(options: FitOptions): void {
@@ -81,6 +87,9 @@ function checkOptions(options: FitOptions): void {
   for (const k of ['clipNorm', 'clipValue'] as const) {
     const c = options[k];
     if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c > 0)) throw new RangeError(`fit: ${k} must be a finite number > 0, got ${String(c)}`);
+  }
+  if (options.generator !== undefined && !(options.generator instanceof Generator)) {
+    throw new TypeError('fit: generator must be a dd.Generator (new dd.Generator(seed))');
   }
   if (options.augment !== undefined && typeof options.augment?.transform !== 'function') {
     throw new TypeError('fit: augment must have a transform(x, epoch, batch) method (e.g. dd.data.augment.compose([...]))');
@@ -126,7 +135,9 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
   const attached = collect(model);
   const clipped = options.clipNorm !== undefined || options.clipValue !== undefined ? optimizer.paramGroups.flatMap((g) => g.params) : [];
   const shuffle = options.shuffle ?? true;
-  const seed = options.seed ?? Math.floor(rand([1]).data[0] * 4294967296);
+  const generator = options.generator;
+  const drawing = <T>(fn: () => T): T => (generator === undefined ? fn() : withGenerator(generator, fn));
+  const seed = options.seed ?? drawing(() => Math.floor(rand([1]).data[0] * 4294967296));
   const random = shuffle ? seededRandom(seed) : null;
   const steps = batchCount(train, batchSize);
   const progress = new ProgressBar(options.verbose ?? 1, options.progressStream);
@@ -146,8 +157,9 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       // The previous step consumed the gradients: their memory is reused (see optim/recycle.ts).
       optimizer.zeroGrad({ recycle: true });
       const x = options.augment ? options.augment.transform(b.x, epoch, batch) : b.x;
-      // Training mode for this forward only: a predict awaiting meanwhile on the same model cannot turn dropout off here.
-      const pred = withMode(model, true, () => model.call(x));
+      // Training mode (and this fit's random stream) for this forward only: a predict awaiting
+      // meanwhile on the same model cannot turn dropout off here, nor another fit take our draws.
+      const pred = drawing(() => withMode(model, true, () => model.call(x)));
       const dataLoss = lossFn(pred, b.y);
       if (dataLoss.numel !== 1) {
         throw new RangeError(`fit: the loss must be a scalar, got shape [${dataLoss.shape.join(', ')}] (reduce it with mean() or sum())`);

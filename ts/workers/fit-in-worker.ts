@@ -19,7 +19,7 @@ import { backendInfo } from '../backend';
 import { describeLayers } from '../io/model-description';
 import { Module, StateDict } from '../nn/module';
 import { Optimizer } from '../optim/optimizer';
-import { getRngState } from '../tensor/random';
+import { Generator, getRngState } from '../tensor/random';
 import { checkData, isTensorData, SampleData } from '../train/batches';
 import type { Callback } from '../train/callback';
 import type { SchedulerCallback } from '../train/callbacks';
@@ -62,6 +62,8 @@ export interface WorkerFitOptions extends Omit<PlainFitSettings, 'loss'> {
   weightsEveryEpoch?: boolean;
   /** Move the training data's memory to the worker instead of copying it (default false); the caller's x and y become unusable. Shared memory (dd.share) is never copied. */
   transferData?: boolean;
+  /** The job's random stream: the worker draws from a copy of it, and the caller's generator moves on to where the job's ended. */
+  generator?: Generator;
   /** 0 silent (default), 1 a progress bar on a terminal, 2 a line per epoch, drawn here from the worker's events. */
   verbose?: Verbosity;
   progressStream?: ProgressStream;
@@ -70,7 +72,7 @@ export interface WorkerFitOptions extends Omit<PlainFitSettings, 'loss'> {
 const KNOWN_OPTIONS = new Set([
   'optimizer', 'loss', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'shuffle', 'seed',
   'initialEpoch', 'clipNorm', 'clipValue', 'callbacks', 'setup', 'setupOptions', 'threads', 'priority', 'signal', 'batchEvents',
-  'weightsEveryEpoch', 'transferData', 'verbose', 'progressStream',
+  'weightsEveryEpoch', 'transferData', 'verbose', 'progressStream', 'generator',
 ]);
 
 export interface BatchEvent { epoch: number; batch: number; logs: Record<string, number> }
@@ -99,6 +101,7 @@ function checkOptions(options: WorkerFitOptions): void {
   if (options.priority !== undefined && options.priority !== 'low' && options.priority !== 'normal') {
     throw new RangeError(`${WHERE}: priority must be 'low' or 'normal', got ${String(options.priority)}`);
   }
+  if (options.generator !== undefined && !(options.generator instanceof Generator)) throw new TypeError(`${WHERE}: generator must be a dd.Generator`);
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(`${WHERE}: signal must be an AbortSignal`);
   checkSetupSpecifier(options.setup, WHERE);
 }
@@ -188,6 +191,7 @@ export class TrainingJob extends EventEmitter implements PromiseLike<History>, A
               try {
                 model.loadStateDict(revive(m.weights));
                 if (optimizer instanceof Optimizer) optimizer._adoptStateDict(m.optimizerState);
+                if (m.generatorState !== undefined) options.generator?.setState(m.generatorState);
                 // The caller's schedules catch up with the steps their twins took in the worker.
                 (options.callbacks ?? []).forEach((cb, i) => {
                   const state = m.schedulerStates[i];
@@ -283,7 +287,7 @@ export function fitInWorker(model: Module, data: SampleData, options: WorkerFitO
   }
   const params = model.parameters();
   const transfer: ArrayBuffer[] = [];
-  const { optimizer, loss, validationData, callbacks, setup, setupOptions, threads, priority, signal: _s, batchEvents, weightsEveryEpoch, transferData, verbose: _v, progressStream: _p, ...fitSettings } = options;
+  const { optimizer, loss, validationData, callbacks, setup, setupOptions, threads, priority, signal: _s, batchEvents, weightsEveryEpoch, transferData, verbose: _v, progressStream: _p, generator, ...fitSettings } = options;
   const spec: TrainingJobSpec = {
     setup,
     setupOptions,
@@ -303,6 +307,7 @@ export function fitInWorker(model: Module, data: SampleData, options: WorkerFitO
     fit: { ...fitSettings, loss },
     batchEvents: batchEvents ?? true,
     weightsEveryEpoch: weightsEveryEpoch ?? false,
+    generatorState: generator?.getState(),
     abortedBefore: options.signal?.aborted ? abortText(options.signal.reason) : null,
   };
   return new TrainingJob(model, optimizer, spec, transfer, options);

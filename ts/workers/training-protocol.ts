@@ -39,6 +39,8 @@ export interface TrainingJobSpec {
   fit: PlainFitSettings;
   batchEvents: boolean;
   weightsEveryEpoch: boolean;
+  /** The state of the job's dd.Generator, when it has one (else it draws from a copy of the caller's global stream). */
+  generatorState?: RngState;
   /** Set when the signal had fired before the job started: nothing is trained. */
   abortedBefore: string | null;
 }
@@ -65,6 +67,8 @@ export type TrainingWorkerToHost =
       optimizerState: OptimizerState;
       /** Per job callback: its schedule's state for a learningRateScheduler, else null. */
       schedulerStates: Array<object | null>;
+      /** Where the job's generator ended, for the caller's to continue from. */
+      generatorState?: RngState;
       aborted: boolean;
     }
   | { type: 'error'; error: ErrorMessage };

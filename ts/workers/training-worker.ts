@@ -8,7 +8,7 @@ import * as os from 'os';
 import { parentPort, workerData } from 'worker_threads';
 import { setNumThreads, backendInfo } from '../backend';
 import { buildLayers } from '../io/model-description';
-import { setRngState } from '../tensor/random';
+import { Generator, setRngState } from '../tensor/random';
 import { fit } from '../train/fit';
 import type { Callback, Logs, TrainingContext } from '../train/callback';
 import type { SchedulerCallback } from '../train/callbacks';
@@ -89,6 +89,7 @@ async function run(): Promise<void> {
   const loss = extra.loss ?? spec.fit.loss;
   if (loss === undefined) throw new TypeError("fitInWorker: options.loss is required (a name such as 'crossEntropy', or from the setup module's configure())");
   post({ type: 'started', threads: backendInfo().threads, isa: backendInfo().isa });
+  const generator = spec.generatorState === undefined ? undefined : new Generator().setState(spec.generatorState);
   const samples = (m: { x: TensorMessage; y: TensorMessage }) => ({ x: tensorFromMessage(m.x), y: tensorFromMessage(m.y) });
   const history = await fit(model, samples(spec.train), {
     ...spec.fit,
@@ -98,6 +99,7 @@ async function run(): Promise<void> {
     validationData: spec.validation === undefined ? undefined : samples(spec.validation),
     optimizer,
     callbacks,
+    generator,
     verbose: 0,
   });
   const weights = stateDictToMessage(model.stateDict());
@@ -109,6 +111,7 @@ async function run(): Promise<void> {
       weights,
       optimizerState,
       schedulerStates: rebuilt.map((c) => ((c as Partial<SchedulerCallback>).kind === 'learningRateScheduler' ? (c as SchedulerCallback).scheduler.stateDict() : null)),
+      generatorState: generator?.getState(),
       aborted: abortReason !== null,
     },
     [...transferList(weights), ...optimizerStateBuffers(optimizerState)],
