@@ -235,12 +235,17 @@ test('file and buffer readers agree on mutated files', async () => {
   }
 });
 
-test('a header listing more tensors than any real checkpoint is refused before it is parsed', () => {
+test('a header listing more tensors than any real checkpoint is refused before it is parsed', async () => {
   const entry = (i: number) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`;
   const many = (n: number) => withHeader(`{${Array.from({ length: n }, (_, i) => entry(i)).join(',')}}`);
   // 100,000 empty tensors are still accepted (the limit), one more is not.
   expect(Object.keys(decodeSafetensors(many(100_000)).tensors)).toHaveLength(100_000);
   expect(() => decodeSafetensors(many(100_001))).toThrow(/header lists more than 100000 tensors/);
+  // From a file the header is read in chunks and counted as it comes: the read stops there too.
+  const file = path.join(dir, 'many.safetensors');
+  fs.writeFileSync(file, many(100_001));
+  expect(() => readSafetensorsSync(file)).toThrow(/header lists more than 100000 tensors/);
+  await expect(readSafetensors(file)).rejects.toThrow(/header lists more than 100000 tensors/);
   // Keys written with escapes reach the parser, and the count after parsing refuses them too.
   const escaped = (i: number) => `"t${i}":{"dtype":"F32","shape":[0],"data\\u005foffsets":[0,0]}`;
   const sneaky = withHeader(`{${Array.from({ length: 100_001 }, (_, i) => escaped(i)).join(',')}}`);

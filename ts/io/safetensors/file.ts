@@ -11,7 +11,7 @@ import { SafetensorsError } from './errors';
 import { convertTensorBytes, directTarget, finishDirect } from './convert';
 import { memoryDtypeOf } from './dtypes';
 import { SafetensorsContents, LoadedTensor } from './decode';
-import { SafetensorsHeader, TensorEntry, parseHeader, readHeaderLength } from './header';
+import { SafetensorsHeader, TensorCounter, TensorEntry, parseHeader, readHeaderLength } from './header';
 import { TensorToWrite, encodeSafetensorsChunks } from './encode';
 
 function shortRead(source: string): SafetensorsError {
@@ -50,13 +50,21 @@ export function readSafetensorsHeaderSync(path: string): SafetensorsHeader {
   }
 }
 
+// Headers are read in chunks, counting tensors as they come: a header listing too many stops the read early.
+const HEADER_CHUNK = 1 << 20;
+
 function headerFromFdSync(fd: number, path: string): SafetensorsHeader {
   const size = fs.fstatSync(fd).size;
   const prefix = new Uint8Array(8);
   if (size >= 8) readExactlySync(fd, prefix, 0, path);
   const length = readHeaderLength(prefix, size, path);
   const header = new Uint8Array(length);
-  readExactlySync(fd, header, 8, path);
+  const counter = new TensorCounter(path);
+  for (let at = 0; at < length; at += HEADER_CHUNK) {
+    const end = Math.min(length, at + HEADER_CHUNK);
+    readExactlySync(fd, header.subarray(at, end), 8 + at, path);
+    counter.scan(header, end);
+  }
   return parseHeader(header, size - 8 - length, path);
 }
 
@@ -66,7 +74,12 @@ async function headerFromHandle(handle: fs.promises.FileHandle, path: string): P
   if (size >= 8) await readExactly(handle, prefix, 0, path);
   const length = readHeaderLength(prefix, size, path);
   const header = new Uint8Array(length);
-  await readExactly(handle, header, 8, path);
+  const counter = new TensorCounter(path);
+  for (let at = 0; at < length; at += HEADER_CHUNK) {
+    const end = Math.min(length, at + HEADER_CHUNK);
+    await readExactly(handle, header.subarray(at, end), 8 + at, path);
+    counter.scan(header, end);
+  }
   return parseHeader(header, size - 8 - length, path);
 }
 

@@ -21,16 +21,27 @@ export const MAX_TENSORS = 100_000;
 const DATA_OFFSETS_KEY = Buffer.from('"data_offsets"');
 
 /**
- * Refuses a header that lists more than MAX_TENSORS tensors before parsing it:
- * every entry needs a "data_offsets" key, so counting them bounds the entries
- * in one pass over the bytes, where parsing a hostile 100 MB header costs
- * seconds and gigabytes. (Keys spelt with escapes are caught after parsing.)
+ * Counts the tensors a header lists while its bytes arrive, and refuses it
+ * once there are more than MAX_TENSORS: every entry needs a "data_offsets"
+ * key, so counting them bounds the entries in one pass, where parsing a
+ * hostile 100 MB header costs seconds and gigabytes, and a reader that feeds
+ * it chunk by chunk stops reading early. (Keys spelt with escapes are caught
+ * after parsing.)
  */
-function checkTensorCountBeforeParsing(headerBytes: Uint8Array, source: string): void {
-  const bytes = Buffer.from(headerBytes.buffer, headerBytes.byteOffset, headerBytes.byteLength);
-  let count = 0;
-  for (let at = bytes.indexOf(DATA_OFFSETS_KEY); at >= 0; at = bytes.indexOf(DATA_OFFSETS_KEY, at + DATA_OFFSETS_KEY.length)) {
-    if (++count > MAX_TENSORS) throw new SafetensorsError(source, `header lists more than ${MAX_TENSORS} tensors`);
+export class TensorCounter {
+  private count = 0;
+  private scanned = 0;
+  constructor(private readonly source: string) {}
+
+  /** Scans header[0, upTo) beyond what was scanned (keys across a chunk boundary are found once). */
+  scan(header: Uint8Array, upTo: number): void {
+    const bytes = Buffer.from(header.buffer, header.byteOffset, upTo);
+    let at = bytes.indexOf(DATA_OFFSETS_KEY, Math.max(0, this.scanned - DATA_OFFSETS_KEY.length + 1));
+    for (; at >= 0; at = bytes.indexOf(DATA_OFFSETS_KEY, at + DATA_OFFSETS_KEY.length)) {
+      if (at + DATA_OFFSETS_KEY.length <= this.scanned) continue;
+      if (++this.count > MAX_TENSORS) throw new SafetensorsError(this.source, `header lists more than ${MAX_TENSORS} tensors`);
+    }
+    this.scanned = upTo;
   }
 }
 
@@ -167,7 +178,7 @@ function checkLayout(tensors: TensorEntry[], dataLength: number, source: string)
 /** Parses and validates the header's bytes; `dataLength` is the size of the data section that follows it. */
 export function parseHeader(headerBytes: Uint8Array, dataLength: number, source: string): SafetensorsHeader {
   if (headerBytes[0] !== 0x7b) throw new SafetensorsError(source, `header does not start with '{'`);
-  checkTensorCountBeforeParsing(headerBytes, source);
+  new TensorCounter(source).scan(headerBytes, headerBytes.byteLength);
   let text: string;
   try {
     text = utf8.decode(headerBytes);
