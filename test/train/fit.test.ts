@@ -165,3 +165,23 @@ test('bad arguments give clear errors', async () => {
   await expect(dd.fit(model, data, { optimizer, loss: 'crossEntropy', validationSplit: 1.5 })).rejects.toThrow(/validationSplit/);
   await expect(dd.fit(model, 42 as never, { optimizer, loss: 'crossEntropy' })).rejects.toThrow(/data must be/);
 });
+
+test('misspelt options are errors, never silently ignored: fit, evaluate, predict, optimizers, parameter groups', async () => {
+  const model = new nn.Sequential(new nn.Linear(2, 3));
+  const data = { x: dd.rand([8, 2]), y: dd.randint(0, 3, [8]) };
+  const optimizer = new dd.optim.SGD(model.parameters(), { lr: 0.1 });
+  // fit({ epoch: 3 }) used to run one epoch without a word.
+  await expect(dd.fit(model, data, { optimizer, loss: 'crossEntropy', epoch: 3 } as never)).rejects.toThrow(/fit: unknown option 'epoch' \(known: optimizer, loss, epochs/);
+  await expect(dd.evaluate(model, data, { batch: 4 } as never)).rejects.toThrow(/evaluate: unknown option 'batch'/);
+  await expect(dd.predict(model, data.x, { batchsize: 4 } as never)).rejects.toThrow(/predict: unknown option 'batchsize'/);
+  await expect(dd.predict(model, data.x, null as never)).rejects.toThrow(TypeError);
+  expect(() => new dd.optim.Adam(model.parameters(), { beta1: 0.8 } as never)).toThrow(/Adam: option 'beta1' is not a setting of Adam \(it has lr, betas, eps, weightDecay\)/);
+  expect(() => new dd.optim.AdamW(model.parameters(), { weight_decay: 0.1 } as never)).toThrow(/'weight_decay' is not a setting of AdamW/);
+  expect(() => new dd.optim.SGD(model.parameters(), { lr: 0.1, momentun: 0.9 } as never)).toThrow(/'momentun' is not a setting of SGD/);
+  expect(() => new dd.optim.SGD(model.parameters(), {} as never)).toThrow(/SGD: options.lr \(the learning rate\) is required/);
+  expect(() => new dd.optim.RMSprop([{ params: model.parameters(), rate: 0.1 } as never])).toThrow(/parameter group 0 setting 'rate' is not a setting of RMSprop/);
+  expect(() => dd.callbacks.earlyStopping({ patiance: 3 } as never)).toThrow(/earlyStopping: unknown option 'patiance'/);
+  expect(() => dd.callbacks.modelCheckpoint('x.safetensors', { saveBest: true } as never)).toThrow(/modelCheckpoint: unknown option 'saveBest'/);
+  // Every real setting still passes, in options and in groups.
+  expect(() => new dd.optim.Adagrad([{ params: model.parameters(), lr: 0.1, lrDecay: 0.01, regularizers: [] }], { eps: 1e-9, initialAccumulatorValue: 0.1 })).not.toThrow();
+});

@@ -11,7 +11,7 @@ export interface AdagradOptions extends BaseHyper {
 
 export class Adagrad extends Optimizer<AdagradOptions> {
   constructor(params: OptimizerParams<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
-    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options });
+    super(params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 }, options);
   }
 
   protected override checkHyper(h: AdagradOptions, where: string): void {

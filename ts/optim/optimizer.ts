@@ -51,12 +51,34 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
   /** Scratch for the gradient plus regularization terms, so `.grad` stays what backward computed. */
   private readonly regularizedGrad = new Map<Tensor, Float32Array>();
 
-  constructor(params: OptimizerParams<H>, defaults: H) {
+  /**
+   * `builtin` holds the class's own defaults; `options` the caller's, which may
+   * name only those hyper-parameters (and lr): a misspelt one is an error,
+   * never silently ignored.
+   */
+  constructor(params: OptimizerParams<H>, builtin: Omit<H, 'lr'> & Partial<BaseHyper>, options: Partial<H> = {}) {
+    const name = new.target.name;
+    if (options === null || typeof options !== 'object') throw new TypeError(`${name}: options must be an object of hyper-parameters`);
+    this.hyperNames = new Set(['lr', ...Object.keys(builtin)]);
+    this.checkNames(options, `${name}: option`);
+    const defaults = { ...builtin, ...options } as H;
+    if (typeof defaults.lr !== 'number') throw new TypeError(`${name}: options.lr (the learning rate) is required`);
     this.defaults = defaults;
     this.checkHyper(defaults, 'defaults');
     const specs: Array<ParamGroupSpec<H>> = isGroupSpecList(params) ? params : [{ params } as ParamGroupSpec<H>];
     if (specs.length === 0) throw new RangeError(`${this.constructor.name}: got an empty parameter list`);
     for (const spec of specs) this.addParamGroup(spec);
+  }
+
+  /** The hyper-parameters this class has (what options and parameter groups may set). */
+  private readonly hyperNames: Set<string>;
+
+  private checkNames(given: object, what: string, extra: readonly string[] = []): void {
+    for (const key of Object.keys(given)) {
+      if (!this.hyperNames.has(key) && !extra.includes(key)) {
+        throw new RangeError(`${what} '${key}' is not a setting of ${this.constructor.name} (it has ${[...this.hyperNames].join(', ')})`);
+      }
+    }
   }
 
   /** Validates hyper-parameters (subclasses add their own checks). */
@@ -66,6 +88,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
 
   /** Adds a group; its unspecified hyper-parameters come from the defaults. */
   addParamGroup(spec: ParamGroupSpec<H>): void {
+    this.checkNames(spec, `${this.constructor.name}: parameter group ${this.paramGroups.length} setting`, ['params', 'regularizers', 'initialLr']);
     const params = [...spec.params];
     if (params.length === 0) throw new RangeError(`${this.constructor.name}: parameter group ${this.paramGroups.length} is empty`);
     const seen = new Set<Tensor>();

@@ -12,7 +12,7 @@ export interface RMSpropOptions extends BaseHyper {
 
 export class RMSprop extends Optimizer<RMSpropOptions> {
   constructor(params: OptimizerParams<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
-    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+    super(params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false }, options);
   }
 
   protected override checkHyper(h: RMSpropOptions, where: string): void {

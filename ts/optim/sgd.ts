@@ -11,7 +11,7 @@ export interface SGDOptions extends BaseHyper {
 
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: OptimizerParams<SGDOptions>, options: Partial<SGDOptions> & { lr: number }) {
-    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, ...options });
+    super(params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false }, options);
   }
 
   protected override checkHyper(h: SGDOptions, where: string): void {

@@ -8,6 +8,7 @@ import { BatchIterable, DataSpec, TensorData, TensorOrArray, checkData, iterateB
 import { LossFn, LossSpec, resolveLoss } from './losses';
 import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { EventLoopYielder } from './yielder';
+import { rejectUnknownOptions } from './options';
 import { recycleIntermediate } from '../optim/recycle';
 
 export interface EvaluateOptions {
@@ -58,6 +59,7 @@ export async function evaluateLogs(
 /** Loss and metrics of the model on data, averaged over samples. */
 export async function evaluate(model: Module, data: DataSpec, options: EvaluateOptions = {}): Promise<Record<string, number>> {
   const where = 'evaluate';
+  rejectUnknownOptions(options, ['batchSize', 'loss', 'metrics'], where);
   const d = checkData(data, where);
   const batchSize = checkBatchSize(options.batchSize ?? 32, where);
   const loss = options.loss === undefined ? null : resolveLoss(options.loss, where);
@@ -73,6 +75,7 @@ export interface PredictOptions {
 /** The model's outputs for every row of x (a tensor or a { data, shape } array), in evaluation mode, concatenated along the first dimension. */
 export async function predict(model: Module, input: TensorOrArray, options: PredictOptions = {}): Promise<Tensor> {
   const where = 'predict';
+  rejectUnknownOptions(options, ['batchSize'], where);
   const x = toTensor(input, where, 'x');
   const batchSize = checkBatchSize(options.batchSize ?? 32, where);
   if (x.shape.length === 0) throw new RangeError(`${where}: x needs a first (sample) dimension`);

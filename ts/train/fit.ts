@@ -24,6 +24,7 @@ import { LossSpec, resolveLoss } from './losses';
 import { MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { ProgressBar, ProgressStream, Verbosity } from './progress';
 import { EventLoopYielder } from './yielder';
+import { rejectUnknownOptions } from './options';
 import { collect } from '../regularize/model-policies';
 import { clipGradNorm, clipGradValue } from '../regularize/clip';
 import type { Tensor } from '../tensor/tensor';
@@ -73,8 +74,14 @@ export interface FitOptions {
   generator?: Generator;
 }
 
+const FIT_OPTIONS = [
+  'optimizer', 'loss', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'callbacks',
+  'shuffle', 'seed', 'verbose', 'initialEpoch', 'progressStream', 'clipNorm', 'clipValue', 'augment', 'generator',
+] as const;
+
 function checkOptions(options: FitOptions): void {
   if (!options || typeof options !== 'object') throw new TypeError('fit: options { optimizer, loss, … } are required');
+  rejectUnknownOptions(options, FIT_OPTIONS, 'fit');
   if (!options.optimizer || typeof options.optimizer.step !== 'function') throw new TypeError('fit: options.optimizer must be an optimizer (e.g. new dd.optim.Adam(model.parameters()))');
   if (options.loss === undefined) throw new TypeError("fit: options.loss is required (e.g. 'crossEntropy')");
   const epochs = options.epochs ?? 1;

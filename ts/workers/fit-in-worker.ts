@@ -28,6 +28,7 @@ import type { LossName } from '../train/losses';
 import { RunningMeans } from '../train/metrics';
 import { ProgressBar, ProgressStream, Verbosity } from '../train/progress';
 import type { Tensor } from '../tensor/tensor';
+import { rejectUnknownOptions } from '../train/options';
 import { describeCallback } from './callback-specs';
 import { describeOptimizer, OptimizerConfig } from './optimizer-spec';
 import { describeAttached } from './policy-spec';
@@ -69,11 +70,11 @@ export interface WorkerFitOptions extends Omit<PlainFitSettings, 'loss'> {
   progressStream?: ProgressStream;
 }
 
-const KNOWN_OPTIONS = new Set([
+const KNOWN_OPTIONS = [
   'optimizer', 'loss', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'shuffle', 'seed',
   'initialEpoch', 'clipNorm', 'clipValue', 'callbacks', 'setup', 'setupOptions', 'threads', 'priority', 'signal', 'batchEvents',
   'weightsEveryEpoch', 'transferData', 'verbose', 'progressStream', 'generator',
-]);
+];
 
 export interface BatchEvent { epoch: number; batch: number; logs: Record<string, number> }
 export interface EpochEvent { epoch: number; logs: Record<string, number>; weights?: StateDict }
@@ -85,9 +86,7 @@ const WHERE = 'fitInWorker';
 
 function checkOptions(options: WorkerFitOptions): void {
   if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options { optimizer, loss, … } are required`);
-  for (const k of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(k)) throw new RangeError(`${WHERE}: unknown option '${k}' (known: ${[...KNOWN_OPTIONS].join(', ')})`);
-  }
+  rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
   if (options.optimizer === undefined) throw new TypeError(`${WHERE}: options.optimizer is required (an Optimizer, or { type: 'Adam', lr: 1e-3 })`);
   if (options.loss !== undefined && typeof options.loss !== 'string') {
     throw new TypeError(`${WHERE}: loss must be a name ('crossEntropy', 'mse', 'binaryCrossEntropyWithLogits'); a loss written as code comes from the setup module`);

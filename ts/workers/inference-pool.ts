@@ -24,6 +24,7 @@ import { Tensor } from '../tensor/tensor';
 import { BatchQueue, QueuedRequest } from './batch-queue';
 import type { HostToInferenceWorker, InferenceWorkerToHost, ModelMessage } from './inference-protocol';
 import { checkSetupSpecifier } from './setup-module';
+import { rejectUnknownOptions } from '../train/options';
 import { isTensorMessage, localTypedArray, share, tensorToMessage } from './tensor-messages';
 import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';
@@ -51,7 +52,7 @@ export interface InferencePoolOptions {
   setupOptions?: unknown;
 }
 
-const KNOWN = new Set(['workers', 'threadsPerWorker', 'maxBatchSize', 'maxDelayMs', 'inputShape', 'maxQueue', 'setup', 'setupOptions']);
+const KNOWN = ['workers', 'threadsPerWorker', 'maxBatchSize', 'maxDelayMs', 'inputShape', 'maxQueue', 'setup', 'setupOptions'];
 
 export interface InferencePoolStats {
   /** Requests answered (successfully or not). */
@@ -94,7 +95,7 @@ function positiveInteger(v: unknown, name: string, fallback: number, max = 1 << 
 
 function checkOptions(o: InferencePoolOptions): void {
   if (o === null || typeof o !== 'object') throw new TypeError(`${WHERE}: options must be an object`);
-  for (const k of Object.keys(o)) if (!KNOWN.has(k)) throw new RangeError(`${WHERE}: unknown option '${k}' (known: ${[...KNOWN].join(', ')})`);
+  rejectUnknownOptions(o, KNOWN, WHERE);
   if (o.maxDelayMs !== undefined && !(typeof o.maxDelayMs === 'number' && o.maxDelayMs >= 0 && o.maxDelayMs <= 10000)) {
     throw new RangeError(`${WHERE}: maxDelayMs must be a number in [0, 10000], got ${String(o.maxDelayMs)}`);
   }

@@ -61,7 +61,8 @@ export function buildOptimizer(spec: OptimizerSpec, params: readonly Tensor[]): 
     params: indices.map((i) => params[i]),
     regularizers: spec.regularizers[g].map(buildPolicy),
   }));
-  const { params: _indices, ...defaults } = spec.state.paramGroups[0];
+  // initialLr (a scheduler's) is state, restored by loadStateDict below, not a constructor option.
+  const { params: _indices, initialLr: _initial, ...defaults } = spec.state.paramGroups[0] as typeof spec.state.paramGroups[0] & { initialLr?: number };
   const optimizer = new Ctor(groups, defaults);
   optimizer._adoptStateDict(spec.state);
   return optimizer;

@@ -23,6 +23,7 @@
  */
 import type { StateDict } from '../../nn/module';
 import type { Callback, Logs, TrainingContext } from '../callback';
+import { rejectUnknownOptions } from '../options';
 
 export interface EarlyStoppingOptions {
   /** The epoch log to watch (default 'val_loss'). */
@@ -92,6 +93,7 @@ export class EarlyStopping implements Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     if (typeof options !== 'object' || options === null) throw new TypeError('earlyStopping: options must be an object');
+    rejectUnknownOptions(options, ['monitor', 'minDelta', 'patience', 'mode', 'warmup', 'smoothing', 'baseline', 'restoreBestWeights', 'verbose'], 'earlyStopping');
     this.monitor = options.monitor ?? 'val_loss';
     if (typeof this.monitor !== 'string' || this.monitor.length === 0) throw new TypeError('earlyStopping: monitor must be a log name such as \'val_loss\'');
     // A negative minDelta means the same as its magnitude (Keras takes either sign).

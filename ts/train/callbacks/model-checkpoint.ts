@@ -8,6 +8,7 @@
 import { saveCheckpoint } from '../../io/checkpoint';
 import type { Callback, Logs, TrainingContext } from '../callback';
 import { resolveMode } from './early-stopping';
+import { rejectUnknownOptions } from '../options';
 
 export interface ModelCheckpointOptions {
   /** Save only when `monitor` improves on the best value so far (default false: every epoch). */
@@ -29,10 +30,7 @@ export class ModelCheckpoint implements Callback {
 
   constructor(file: string, options: ModelCheckpointOptions = {}) {
     if (typeof file !== 'string' || file === '') throw new TypeError('modelCheckpoint: the file must be a non-empty string');
-    if (options === null || typeof options !== 'object') throw new TypeError('modelCheckpoint: options must be an object { saveBestOnly, monitor, mode }');
-    for (const k of Object.keys(options)) {
-      if (!['saveBestOnly', 'monitor', 'mode'].includes(k)) throw new RangeError(`modelCheckpoint: unknown option '${k}' (known: saveBestOnly, monitor, mode)`);
-    }
+    rejectUnknownOptions(options, ['saveBestOnly', 'monitor', 'mode'], 'modelCheckpoint');
     this.file = file;
     this.saveBestOnly = options.saveBestOnly ?? false;
     this.monitor = options.monitor ?? 'val_loss';
