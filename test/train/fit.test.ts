@@ -185,3 +185,16 @@ test('misspelt options are errors, never silently ignored: fit, evaluate, predic
   // Every real setting still passes, in options and in groups.
   expect(() => new dd.optim.Adagrad([{ params: model.parameters(), lr: 0.1, lrDecay: 0.01, regularizers: [] }], { eps: 1e-9, initialAccumulatorValue: 0.1 })).not.toThrow();
 });
+
+test('layers refuse options they do not have, naming the ones they do', () => {
+  expect(() => new nn.Conv2d(4, 8, 3, { groups: 2 } as never)).toThrow(/Conv2d: unknown option 'groups' \(known: stride, padding, dilation/);
+  expect(() => new nn.Conv2d(4, 8, 3, { strides: 2 } as never)).toThrow(/Conv2d: unknown option 'strides'/);
+  expect(() => new nn.Linear(4, 8, { useBias: false } as never)).toThrow(/Linear: unknown option 'useBias'/);
+  expect(() => new nn.Embedding(10, 4, { padIdx: 0 } as never)).toThrow(/Embedding: unknown option 'padIdx'/);
+  expect(() => new nn.Highway(4, { gate: 1 } as never)).toThrow(/Highway: unknown option 'gate'/);
+  expect(() => new nn.ResidualDense(4, { hidden: 8 } as never)).toThrow(/ResidualDense: unknown option 'hidden'/);
+  expect(() => new nn.ResidualConv2d(4, { kernel: 3 } as never)).toThrow(/ResidualConv2d: unknown option 'kernel'/);
+  // Their real options still pass.
+  expect(new nn.Conv2d(4, 8, 3, { stride: 2, padding: 1, dilation: 1, bias: false, kernelRegularizer: dd.regularize.l2(1e-4) }).stride).toEqual([2, 2]);
+  expect(new nn.Linear(4, 8, { bias: false, init: 'heUniform', kernelConstraint: dd.regularize.maxNorm(3) }).bias).toBeNull();
+});

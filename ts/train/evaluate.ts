@@ -8,7 +8,7 @@ import { BatchIterable, DataSpec, TensorData, TensorOrArray, checkData, iterateB
 import { LossFn, LossSpec, resolveLoss } from './losses';
 import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { EventLoopYielder } from './yielder';
-import { rejectUnknownOptions } from './options';
+import { rejectUnknownOptions } from '../options';
 import { recycleIntermediate } from '../optim/recycle';
 
 export interface EvaluateOptions {

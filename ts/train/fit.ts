@@ -24,7 +24,7 @@ import { LossSpec, resolveLoss } from './losses';
 import { MetricSpec, RunningMeans, resolveMetrics } from './metrics';
 import { ProgressBar, ProgressStream, Verbosity } from './progress';
 import { EventLoopYielder } from './yielder';
-import { rejectUnknownOptions } from './options';
+import { rejectUnknownOptions } from '../options';
 import { collect } from '../regularize/model-policies';
 import { clipGradNorm, clipGradValue } from '../regularize/clip';
 import type { Tensor } from '../tensor/tensor';

@@ -28,7 +28,7 @@ import type { LossName } from '../train/losses';
 import { RunningMeans } from '../train/metrics';
 import { ProgressBar, ProgressStream, Verbosity } from '../train/progress';
 import type { Tensor } from '../tensor/tensor';
-import { rejectUnknownOptions } from '../train/options';
+import { rejectUnknownOptions } from '../options';
 import { describeCallback } from './callback-specs';
 import { describeOptimizer, OptimizerConfig } from './optimizer-spec';
 import { describeAttached } from './policy-spec';

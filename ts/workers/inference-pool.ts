@@ -24,7 +24,7 @@ import { Tensor } from '../tensor/tensor';
 import { BatchQueue, QueuedRequest } from './batch-queue';
 import type { HostToInferenceWorker, InferenceWorkerToHost, ModelMessage } from './inference-protocol';
 import { checkSetupSpecifier } from './setup-module';
-import { rejectUnknownOptions } from '../train/options';
+import { rejectUnknownOptions } from '../options';
 import { isTensorMessage, localTypedArray, share, tensorToMessage } from './tensor-messages';
 import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';

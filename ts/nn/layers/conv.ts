@@ -5,6 +5,7 @@ import { conv2d } from '../functional';
 import { Module, parameter } from '../module';
 import { BiasInitializer, Initializer, initLayer } from '../init';
 import { LayerRegularization, attachLayerPolicies } from '../../regularize/attach';
+import { rejectUnknownOptions } from '../../options';
 
 export type Pair = number | [number, number];
 
@@ -41,6 +42,7 @@ export class Conv2d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, options: Conv2dOptions = {}) {
     super();
+    rejectUnknownOptions(options, ['stride', 'padding', 'dilation', 'bias', 'init', 'biasInit', 'kernelRegularizer', 'biasRegularizer', 'kernelConstraint', 'biasConstraint'], 'Conv2d');
     for (const [n, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`Conv2d: ${n} must be a positive integer, got ${v}`);
     }

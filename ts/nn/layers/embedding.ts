@@ -6,6 +6,7 @@ import { Module, parameter } from '../module';
 import { Initializer, initWeight, normal_ } from '../init';
 import type { Constraint, Penalty } from '../../regularize/policy';
 import { attachLayerPolicies } from '../../regularize/attach';
+import { rejectUnknownOptions } from '../../options';
 
 export interface EmbeddingOptions {
   /** Initialisation of the table (default N(0, 1), as PyTorch). */
@@ -23,6 +24,7 @@ export class Embedding extends Module {
 
   constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
     super();
+    rejectUnknownOptions(options, ['init', 'embeddingsRegularizer', 'embeddingsConstraint'], 'Embedding');
     for (const [n, v] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new RangeError(`Embedding: ${n} must be a positive integer, got ${v}`);
     }

@@ -11,6 +11,7 @@ import { sigmoid } from '../../ops/activation';
 import { Module } from '../module';
 import { Linear } from './linear';
 import { ActivationName, applyActivation, checkActivation } from './activation-by-name';
+import { rejectUnknownOptions } from '../../options';
 
 export interface HighwayOptions {
   /** Activation of the transform H (default 'relu'). */
@@ -28,6 +29,7 @@ export class Highway extends Module {
 
   constructor(dim: number, options: HighwayOptions = {}) {
     super();
+    rejectUnknownOptions(options, ['activation', 'gateBias'], 'Highway');
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`Highway: dim must be a positive integer, got ${dim}`);
     this.dim = dim;
     this.activation = checkActivation(options.activation ?? 'relu', 'Highway');

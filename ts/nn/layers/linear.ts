@@ -5,6 +5,7 @@ import { linear } from '../functional';
 import { Module, parameter } from '../module';
 import { BiasInitializer, Initializer, initLayer } from '../init';
 import { LayerRegularization, attachLayerPolicies } from '../../regularize/attach';
+import { rejectUnknownOptions } from '../../options';
 
 /** Also takes kernelRegularizer, biasRegularizer, kernelConstraint, biasConstraint (dd.regularize policies). */
 export interface LinearOptions extends LayerRegularization {
@@ -28,6 +29,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
+    rejectUnknownOptions(options, ['bias', 'init', 'biasInit', 'kernelRegularizer', 'biasRegularizer', 'kernelConstraint', 'biasConstraint'], 'Linear');
     checkSize('Linear', 'inFeatures', inFeatures);
     checkSize('Linear', 'outFeatures', outFeatures);
     this.inFeatures = inFeatures;

@@ -10,6 +10,7 @@ import { Module } from '../module';
 import { Linear } from './linear';
 import { Conv2d } from './conv';
 import { ActivationName, applyActivation, checkActivation } from './activation-by-name';
+import { rejectUnknownOptions } from '../../options';
 
 function addSkip(x: Tensor, fx: Tensor, where: string): Tensor {
   if (x.shape.length !== fx.shape.length || x.shape.some((d, i) => d !== fx.shape[i])) {
@@ -48,6 +49,7 @@ export class ResidualDense extends Module {
 
   constructor(dim: number, options: ResidualDenseOptions = {}) {
     super();
+    rejectUnknownOptions(options, ['activation', 'hiddenDim'], 'ResidualDense');
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`ResidualDense: dim must be a positive integer, got ${dim}`);
     this.dim = dim;
     this.hiddenDim = options.hiddenDim ?? dim;
@@ -91,6 +93,7 @@ export class ResidualConv2d extends Module {
 
   constructor(inChannels: number, options: ResidualConv2dOptions = {}) {
     super();
+    rejectUnknownOptions(options, ['outChannels', 'kernelSize', 'stride'], 'ResidualConv2d');
     const k = options.kernelSize ?? 3;
     if (!Number.isInteger(k) || k <= 0 || k % 2 === 0) throw new RangeError(`ResidualConv2d: kernelSize must be a positive odd integer, got ${k}`);
     const stride = options.stride ?? 1;

@@ -23,7 +23,7 @@
  */
 import type { StateDict } from '../../nn/module';
 import type { Callback, Logs, TrainingContext } from '../callback';
-import { rejectUnknownOptions } from '../options';
+import { rejectUnknownOptions } from '../../options';
 
 export interface EarlyStoppingOptions {
   /** The epoch log to watch (default 'val_loss'). */

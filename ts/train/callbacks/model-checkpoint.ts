@@ -8,7 +8,7 @@
 import { saveCheckpoint } from '../../io/checkpoint';
 import type { Callback, Logs, TrainingContext } from '../callback';
 import { resolveMode } from './early-stopping';
-import { rejectUnknownOptions } from '../options';
+import { rejectUnknownOptions } from '../../options';
 
 export interface ModelCheckpointOptions {
   /** Save only when `monitor` improves on the best value so far (default false: every epoch). */
