@@ -58,17 +58,31 @@ export function openRegularFileSync(path: string, maxBytes: number, fail: FilePr
   }
 }
 
+/** Fills `target` from `position` of an open file; a file that ends first is an error (it changed while being read). */
+export async function readExactly(handle: fs.promises.FileHandle, target: Uint8Array, position: number, fail: FileProblem): Promise<void> {
+  let done = 0;
+  while (done < target.byteLength) {
+    const { bytesRead } = await handle.read(target, done, target.byteLength - done, position + done);
+    if (bytesRead === 0) throw fail('ended early (was it changed while being read?)', 'read');
+    done += bytesRead;
+  }
+}
+
+export function readExactlySync(fd: number, target: Uint8Array, position: number, fail: FileProblem): void {
+  let done = 0;
+  while (done < target.byteLength) {
+    const n = fs.readSync(fd, target, done, target.byteLength - done, position + done);
+    if (n === 0) throw fail('ended early (was it changed while being read?)', 'read');
+    done += n;
+  }
+}
+
 /** The whole contents of a regular file of at most maxBytes. */
 export async function readRegularFile(path: string, maxBytes: number, fail: FileProblem): Promise<Uint8Array> {
   const { handle, size } = await openRegularFile(path, maxBytes, fail);
   try {
     const bytes = new Uint8Array(size);
-    let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(bytes, done, size - done, done);
-      if (bytesRead === 0) throw fail('ended early (was it changed while being read?)', 'read');
-      done += bytesRead;
-    }
+    await readExactly(handle, bytes, 0, fail);
     return bytes;
   } finally {
     await handle.close();
@@ -79,12 +93,7 @@ export function readRegularFileSync(path: string, maxBytes: number, fail: FilePr
   const { fd, size } = openRegularFileSync(path, maxBytes, fail);
   try {
     const bytes = new Uint8Array(size);
-    let done = 0;
-    while (done < size) {
-      const n = fs.readSync(fd, bytes, done, size - done, done);
-      if (n === 0) throw fail('ended early (was it changed while being read?)', 'read');
-      done += n;
-    }
+    readExactlySync(fd, bytes, 0, fail);
     return bytes;
   } finally {
     fs.closeSync(fd);

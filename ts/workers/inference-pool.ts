@@ -25,7 +25,7 @@ import { BatchQueue, QueuedRequest } from './batch-queue';
 import type { HostToInferenceWorker, InferenceWorkerToHost, ModelMessage } from './inference-protocol';
 import { checkSetupSpecifier } from './setup-module';
 import { rejectUnknownOptions } from '../options';
-import { isTensorMessage, localTypedArray, share, tensorToMessage } from './tensor-messages';
+import { localTypedArray, sharedStateDictMessage } from './tensor-messages';
 import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';
 import { maxWorkerThreads, workerScript } from './worker-script';
@@ -116,20 +116,7 @@ async function modelMessage(source: Module | string, where: string): Promise<Mod
     throw new TypeError(`${where}: the model must be describable to cross threads (${e instanceof Error ? e.message : String(e)}); register custom layers with dd.io.registerLayer in a module passed as setup`);
   }
   // The live parameters and buffers, copied once into shared memory (stateDict() would copy them twice).
-  return { layers, weights: sharedWeights([...model.namedParameters(), ...model.namedBuffers()]) };
-}
-
-/**
- * Weights in shared memory, read by every worker. Tensors already there (a
- * training job's epoch weights) are passed on as they are; others are copied once.
- */
-function sharedWeights(entries: Iterable<[string, unknown]>): StateDictMessage {
-  const out: StateDictMessage = {};
-  for (const [name, t] of entries) {
-    if (!(t instanceof Tensor) && !isTensorMessage(t)) throw new TypeError(`${WHERE}: weights entry ${JSON.stringify(name)} is not a tensor`);
-    out[name] = tensorToMessage(share(t), false);
-  }
-  return out;
+  return { layers, weights: sharedStateDictMessage([...model.namedParameters(), ...model.namedBuffers()], WHERE) };
 }
 
 /** Float32 samples of a request, copied (the caller keeps its memory), with the request's shape. */
@@ -351,7 +338,7 @@ export class InferencePool {
       throw new TypeError(`${WHERE}.swapWeights: expected a Module, a saveModel folder or a state dict, got ${source === null ? 'null' : typeof source}`);
     }
     const whole = source instanceof Module || typeof source === 'string';
-    const incoming = whole ? await modelMessage(source as Module | string, `${WHERE}.swapWeights`) : { layers: this.model.layers, weights: sharedWeights(Object.entries(source)) };
+    const incoming = whole ? await modelMessage(source as Module | string, `${WHERE}.swapWeights`) : { layers: this.model.layers, weights: sharedStateDictMessage(Object.entries(source), WHERE) };
     if (!whole) {
       const own = Object.keys(this.model.weights);
       const got = Object.keys(incoming.weights);

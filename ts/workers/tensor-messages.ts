@@ -138,9 +138,17 @@ export function share(t: Tensor | { data: Float32Array | Int32Array; shape: read
   return asTensor(copy, tensor.shape);
 }
 
-/** A state dict as a message whose tensors live in shared memory (copied there once): every receiving thread reads the same memory. */
-export function sharedStateDictMessage(dict: StateDict): StateDictMessage {
+/**
+ * Named tensors (a state dict's entries, or a module's live parameters) as a
+ * message whose tensors live in shared memory: every receiving thread reads
+ * the same memory. Tensors already there are passed on as they are; others
+ * are copied once.
+ */
+export function sharedStateDictMessage(entries: Iterable<[string, Tensor | TensorMessage]>, where = 'sharedStateDictMessage'): StateDictMessage {
   const out: StateDictMessage = {};
-  for (const [name, t] of Object.entries(dict)) out[name] = tensorToMessage(share(t), false);
+  for (const [name, t] of entries) {
+    if (!(t instanceof Tensor) && !isTensorMessage(t)) throw new TypeError(`${where}: entry ${JSON.stringify(name)} is not a tensor`);
+    out[name] = tensorToMessage(share(t), false);
+  }
   return out;
 }

@@ -68,7 +68,7 @@ function controlCallback(): Callback {
     onEpochEnd: (e: number, logs: Logs, ctx: TrainingContext) => {
       if (!spec.weightsEveryEpoch) return post({ type: 'epoch', epoch: e, logs });
       // In shared memory, written here: the host can pass them on to an inference pool's workers without touching them.
-      post({ type: 'epoch', epoch: e, logs, weights: sharedStateDictMessage(ctx.model.stateDict()) });
+      post({ type: 'epoch', epoch: e, logs, weights: sharedStateDictMessage([...ctx.model.namedParameters(), ...ctx.model.namedBuffers()]) });
     },
   };
 }

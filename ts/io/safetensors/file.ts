@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import { AtomicWriteOptions, writeFileAtomic, writeFileAtomicSync } from '../atomic-write';
-import { openRegularFile, openRegularFileSync } from '../regular-file';
+import { FileProblem, openRegularFile, openRegularFileSync, readExactly as readExactlyFromHandle, readExactlySync as readExactlyFromFdSync } from '../regular-file';
 import { SafetensorsError } from './errors';
 import { convertTensorBytes, directTarget, finishDirect } from './convert';
 import { memoryDtypeOf } from './dtypes';
@@ -14,26 +14,17 @@ import { SafetensorsContents, LoadedTensor } from './decode';
 import { SafetensorsHeader, TensorCounter, TensorEntry, parseHeader, readHeaderLength } from './header';
 import { TensorToWrite, encodeSafetensorsChunks } from './encode';
 
-function shortRead(source: string): SafetensorsError {
-  return new SafetensorsError(source, 'file ended early (was it changed while being read?)');
+/** Reading problems as SafetensorsError naming the file. */
+function problem(source: string): FileProblem {
+  return (text) => new SafetensorsError(source, `file ${text}`);
 }
 
 function readExactlySync(fd: number, target: Uint8Array, position: number, source: string): void {
-  let done = 0;
-  while (done < target.byteLength) {
-    const n = fs.readSync(fd, target, done, target.byteLength - done, position + done);
-    if (n === 0) throw shortRead(source);
-    done += n;
-  }
+  readExactlyFromFdSync(fd, target, position, problem(source));
 }
 
-async function readExactly(handle: fs.promises.FileHandle, target: Uint8Array, position: number, source: string): Promise<void> {
-  let done = 0;
-  while (done < target.byteLength) {
-    const { bytesRead } = await handle.read(target, done, target.byteLength - done, position + done);
-    if (bytesRead === 0) throw shortRead(source);
-    done += bytesRead;
-  }
+function readExactly(handle: fs.promises.FileHandle, target: Uint8Array, position: number, source: string): Promise<void> {
+  return readExactlyFromHandle(handle, target, position, problem(source));
 }
 
 function loaded(t: TensorEntry, data: LoadedTensor['data']): LoadedTensor {
@@ -42,7 +33,7 @@ function loaded(t: TensorEntry, data: LoadedTensor['data']): LoadedTensor {
 
 /** Reads and validates only the header of a safetensors file. */
 export function readSafetensorsHeaderSync(path: string): SafetensorsHeader {
-  const { fd } = openRegularFileSync(path, Infinity, (problem) => new SafetensorsError(path, problem));
+  const { fd } = openRegularFileSync(path, Infinity, problem(path));
   try {
     return headerFromFdSync(fd, path);
   } finally {
@@ -85,7 +76,7 @@ async function headerFromHandle(handle: fs.promises.FileHandle, path: string): P
 
 /** Reads and validates only the header of a safetensors file. */
 export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
-  const { handle } = await openRegularFile(path, Infinity, (problem) => new SafetensorsError(path, problem));
+  const { handle } = await openRegularFile(path, Infinity, problem(path));
   try {
     return await headerFromHandle(handle, path);
   } finally {
@@ -95,7 +86,7 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
 
 /** Reads every tensor of a safetensors file; F32/I32 as they are, other dtypes converted (see convert.ts). */
 export async function readSafetensors(path: string): Promise<SafetensorsContents> {
-  const { handle } = await openRegularFile(path, Infinity, (problem) => new SafetensorsError(path, problem));
+  const { handle } = await openRegularFile(path, Infinity, problem(path));
   try {
     const header = await headerFromHandle(handle, path);
     const tensors: Record<string, LoadedTensor> = Object.create(null);
@@ -119,7 +110,7 @@ export async function readSafetensors(path: string): Promise<SafetensorsContents
 
 /** Synchronous readSafetensors. */
 export function readSafetensorsSync(path: string): SafetensorsContents {
-  const { fd } = openRegularFileSync(path, Infinity, (problem) => new SafetensorsError(path, problem));
+  const { fd } = openRegularFileSync(path, Infinity, problem(path));
   try {
     const header = headerFromFdSync(fd, path);
     const tensors: Record<string, LoadedTensor> = Object.create(null);
