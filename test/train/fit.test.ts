@@ -171,29 +171,29 @@ test('misspelt options are errors, never silently ignored: fit, evaluate, predic
   const data = { x: dd.rand([8, 2]), y: dd.randint(0, 3, [8]) };
   const optimizer = new dd.optim.SGD(model.parameters(), { lr: 0.1 });
   // fit({ epoch: 3 }) used to run one epoch without a word.
-  await expect(dd.fit(model, data, { optimizer, loss: 'crossEntropy', epoch: 3 } as never)).rejects.toThrow(/fit: unknown option 'epoch' \(known: optimizer, loss, epochs/);
-  await expect(dd.evaluate(model, data, { batch: 4 } as never)).rejects.toThrow(/evaluate: unknown option 'batch'/);
-  await expect(dd.predict(model, data.x, { batchsize: 4 } as never)).rejects.toThrow(/predict: unknown option 'batchsize'/);
+  await expect(dd.fit(model, data, { optimizer, loss: 'crossEntropy', epoch: 3 } as never)).rejects.toThrow(/fit: unknown option "epoch" \(did you mean "epochs"\?/);
+  await expect(dd.evaluate(model, data, { batch: 4 } as never)).rejects.toThrow(/evaluate: unknown option "batch"/);
+  await expect(dd.predict(model, data.x, { batchsize: 4 } as never)).rejects.toThrow(/predict: unknown option "batchsize"/);
   await expect(dd.predict(model, data.x, null as never)).rejects.toThrow(TypeError);
   expect(() => new dd.optim.Adam(model.parameters(), { beta1: 0.8 } as never)).toThrow(/Adam: option 'beta1' is not a setting of Adam \(it has lr, betas, eps, weightDecay\)/);
   expect(() => new dd.optim.AdamW(model.parameters(), { weight_decay: 0.1 } as never)).toThrow(/'weight_decay' is not a setting of AdamW/);
   expect(() => new dd.optim.SGD(model.parameters(), { lr: 0.1, momentun: 0.9 } as never)).toThrow(/'momentun' is not a setting of SGD/);
   expect(() => new dd.optim.SGD(model.parameters(), {} as never)).toThrow(/SGD: options.lr \(the learning rate\) is required/);
   expect(() => new dd.optim.RMSprop([{ params: model.parameters(), rate: 0.1 } as never])).toThrow(/parameter group 0 setting 'rate' is not a setting of RMSprop/);
-  expect(() => dd.callbacks.earlyStopping({ patiance: 3 } as never)).toThrow(/earlyStopping: unknown option 'patiance'/);
-  expect(() => dd.callbacks.modelCheckpoint('x.safetensors', { saveBest: true } as never)).toThrow(/modelCheckpoint: unknown option 'saveBest'/);
+  expect(() => dd.callbacks.earlyStopping({ patiance: 3 } as never)).toThrow(/earlyStopping: unknown option "patiance"/);
+  expect(() => dd.callbacks.modelCheckpoint('x.safetensors', { saveBest: true } as never)).toThrow(/modelCheckpoint: unknown option "saveBest"/);
   // Every real setting still passes, in options and in groups.
   expect(() => new dd.optim.Adagrad([{ params: model.parameters(), lr: 0.1, lrDecay: 0.01, regularizers: [] }], { eps: 1e-9, initialAccumulatorValue: 0.1 })).not.toThrow();
 });
 
 test('layers refuse options they do not have, naming the ones they do', () => {
-  expect(() => new nn.Conv2d(4, 8, 3, { groups: 2 } as never)).toThrow(/Conv2d: unknown option 'groups' \(known: stride, padding, dilation/);
-  expect(() => new nn.Conv2d(4, 8, 3, { strides: 2 } as never)).toThrow(/Conv2d: unknown option 'strides'/);
-  expect(() => new nn.Linear(4, 8, { useBias: false } as never)).toThrow(/Linear: unknown option 'useBias'/);
-  expect(() => new nn.Embedding(10, 4, { padIdx: 0 } as never)).toThrow(/Embedding: unknown option 'padIdx'/);
-  expect(() => new nn.Highway(4, { gate: 1 } as never)).toThrow(/Highway: unknown option 'gate'/);
-  expect(() => new nn.ResidualDense(4, { hidden: 8 } as never)).toThrow(/ResidualDense: unknown option 'hidden'/);
-  expect(() => new nn.ResidualConv2d(4, { kernel: 3 } as never)).toThrow(/ResidualConv2d: unknown option 'kernel'/);
+  expect(() => new nn.Conv2d(4, 8, 3, { groups: 2 } as never)).toThrow(/Conv2d: unknown option "groups" \(known: stride, padding, dilation/);
+  expect(() => new nn.Conv2d(4, 8, 3, { strides: 2 } as never)).toThrow(/Conv2d: unknown option "strides" \(did you mean "stride"\?/);
+  expect(() => new nn.Linear(4, 8, { useBias: false } as never)).toThrow(/Linear: unknown option "useBias"/);
+  expect(() => new nn.Embedding(10, 4, { padIdx: 0 } as never)).toThrow(/Embedding: unknown option "padIdx"/);
+  expect(() => new nn.Highway(4, { gate: 1 } as never)).toThrow(/Highway: unknown option "gate"/);
+  expect(() => new nn.ResidualDense(4, { hidden: 8 } as never)).toThrow(/ResidualDense: unknown option "hidden"/);
+  expect(() => new nn.ResidualConv2d(4, { kernel: 3 } as never)).toThrow(/ResidualConv2d: unknown option "kernel"/);
   // Their real options still pass.
   expect(new nn.Conv2d(4, 8, 3, { stride: 2, padding: 1, dilation: 1, bias: false, kernelRegularizer: dd.regularize.l2(1e-4) }).stride).toEqual([2, 2]);
   expect(new nn.Linear(4, 8, { bias: false, init: 'heUniform', kernelConstraint: dd.regularize.maxNorm(3) }).bias).toBeNull();

@@ -153,7 +153,7 @@ test('close rejects waiting requests and later calls; bad options are refused', 
   await p.close();
   await waiting;
   await expect(p.predict(dd.rand([1, 1, 8, 8]))).rejects.toThrow(/closed/);
-  await expect(dd.createInferencePool(cnn(8), { batch: 4 } as never)).rejects.toThrow(/unknown option 'batch'/);
+  await expect(dd.createInferencePool(cnn(8), { batch: 4 } as never)).rejects.toThrow(/unknown option "batch"/);
   await expect(dd.createInferencePool(cnn(8), { maxBatchSize: 0 })).rejects.toThrow(RangeError);
   await expect(dd.createInferencePool(cnn(8), { inputShape: [1, -8] })).rejects.toThrow(TypeError);
   await expect(dd.createInferencePool({} as never)).rejects.toThrow(/expected a Module/);

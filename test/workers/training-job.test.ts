@@ -230,7 +230,7 @@ test('what cannot cross threads is refused up front with a message that says wha
   expect(() => dd.fitInWorker(model, data, { optimizer, loss: 'crossEntropy', callbacks: [{ onEpochEnd: () => undefined }] }))
     .toThrow(/callbacks\[0\]: this callback cannot run in a worker.*setup module/);
   expect(() => dd.fitInWorker(model, data, { optimizer, loss: ((p: dd.Tensor) => p.sum()) as never })).toThrow(/loss must be a name/);
-  expect(() => dd.fitInWorker(model, data, { optimizer, loss: 'crossEntropy', epoch: 3 } as never)).toThrow(/unknown option 'epoch'/);
+  expect(() => dd.fitInWorker(model, data, { optimizer, loss: 'crossEntropy', epoch: 3 } as never)).toThrow(/unknown option "epoch"/);
   expect(() => dd.fitInWorker(model, data, { optimizer: { type: 'Nadam' } as never, loss: 'crossEntropy' })).toThrow(/optimizer type must be one of/);
   expect(() => dd.fitInWorker(model, data, { optimizer, loss: 'crossEntropy', threads: 0 })).toThrow(RangeError);
   expect(() => dd.fitInWorker(model, [] as never, { optimizer, loss: 'crossEntropy' })).toThrow(/in-memory samples/);

@@ -8,7 +8,7 @@
  * train()/eval() set) is changed.
  */
 import { AsyncLocalStorage } from 'async_hooks';
-import type { Module } from './module';
+import type { AnyModule as Module } from './module';
 
 type Overrides = ReadonlyMap<Module, boolean>;
 

@@ -60,7 +60,17 @@ function shapeText(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
 }
 
-export abstract class Module {
+/**
+ * What a module's forward returns: one tensor, or several (a model with
+ * auxiliary heads returns an array or a record of named tensors).
+ */
+export type ModuleOutput = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
+
+/** A module whatever its output (what the tree walks hold). */
+// eslint-disable-next-line @typescript-eslint/no-use-before-define
+export type AnyModule = Module<ModuleOutput>;
+
+export abstract class Module<Out extends ModuleOutput = Tensor> {
   // The stored mode; a # field stays out of the Object.entries scans of namedChildren and ownNamedParameters.
   #training = true;
 
@@ -80,10 +90,10 @@ export abstract class Module {
   private readonly explicitBuffers = new Map<string, Tensor | null>();
 
   /** The computation. Subclasses define it; call it through `call()` (or directly). */
-  abstract forward(...inputs: Tensor[]): Tensor;
+  abstract forward(...inputs: Tensor[]): Out;
 
   /** Runs the module on its inputs (the `module(x)` of PyTorch). */
-  call(...inputs: Tensor[]): Tensor {
+  call(...inputs: Tensor[]): Out {
     return this.forward(...inputs);
   }
 
@@ -101,7 +111,7 @@ export abstract class Module {
   }
 
   /** Registers a submodule under `name`, as a field of the module. */
-  registerModule(name: string, m: Module | null): void {
+  registerModule(name: string, m: AnyModule | null): void {
     this.checkName(name, 'registerModule');
     (this as unknown as Record<string, unknown>)[name] = m;
   }
@@ -113,21 +123,21 @@ export abstract class Module {
   }
 
   /** Direct submodules with their names. */
-  *namedChildren(): Generator<[string, Module]> {
+  *namedChildren(): Generator<[string, AnyModule]> {
     for (const [key, v] of Object.entries(this)) {
       if (v instanceof Module) yield [key, v];
       else if (Array.isArray(v) && v.length > 0 && v.every((m) => m instanceof Module)) {
-        for (let i = 0; i < v.length; i++) yield [`${key}.${i}`, v[i] as Module];
+        for (let i = 0; i < v.length; i++) yield [`${key}.${i}`, v[i] as AnyModule];
       }
     }
   }
 
-  *children(): Generator<Module> {
+  *children(): Generator<AnyModule> {
     for (const [, m] of this.namedChildren()) yield m;
   }
 
   /** This module and every descendant, depth first, each once, with dotted names ('' for this one). */
-  *namedModules(prefix = '', seen: Set<Module> = new Set()): Generator<[string, Module]> {
+  *namedModules(prefix = '', seen: Set<AnyModule> = new Set()): Generator<[string, AnyModule]> {
     if (seen.has(this)) return;
     seen.add(this);
     yield [prefix, this];
@@ -136,7 +146,7 @@ export abstract class Module {
     }
   }
 
-  *modules(): Generator<Module> {
+  *modules(): Generator<AnyModule> {
     for (const [, m] of this.namedModules()) yield m;
   }
 
@@ -195,7 +205,7 @@ export abstract class Module {
   }
 
   /** Calls fn on every module of the tree (children first, as PyTorch's apply); returns this. */
-  apply(fn: (m: Module) => void): this {
+  apply(fn: (m: AnyModule) => void): this {
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;

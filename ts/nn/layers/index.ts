@@ -1,6 +1,6 @@
 /** The layers of dd.nn. */
 export { Module, parameter } from '../module';
-export type { StateDict, TensorLike, LoadStateDictResult } from '../module';
+export type { StateDict, TensorLike, LoadStateDictResult, ModuleOutput } from '../module';
 export { Sequential } from './sequential';
 export { Linear } from './linear';
 export type { LinearOptions } from './linear';
