@@ -44,3 +44,13 @@ test('verbose 2 prints plain lines on a terminal too', () => {
 test('formatLogs uses exponents for tiny values', () => {
   expect(formatLogs({ lr: 1e-5, loss: 0.25 })).toBe('lr: 1.000e-5 - loss: 0.2500');
 });
+
+test('a terminal that reports 0 columns gets the default width, not an empty line', () => {
+  const chunks: string[] = [];
+  const bar = new ProgressBar(1, { isTTY: true, columns: 0, write: (s: string) => chunks.push(s) });
+  runEpoch(bar);
+  const redraws = chunks.filter((c) => c.startsWith('\rEpoch'));
+  expect(redraws.length).toBeGreaterThan(0);
+  // Each line fits in the default 99 characters, so nothing of it is cut (a width of 0 used to cut the last character).
+  expect(redraws[redraws.length - 1].trimEnd()).toMatch(/^\rEpoch 1\/2 \[[=> ]{24}\] \d\/3.* - loss: [0-9.]+ - accuracy: 0\.5000$/);
+});

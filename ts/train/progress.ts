@@ -100,7 +100,9 @@ export class ProgressBar {
     }
     const stats = Object.keys(logs).length > 0 ? ` - ${formatLogs(logs)}` : '';
     let line = `${head}${bar} ${count}${eta}${stats}`;
-    const columns = this.stream.columns ?? 100;
+    // A terminal may report 0 columns (some CI consoles, a detached pty): that is no width, not a width of 0.
+    const reported = this.stream.columns;
+    const columns = typeof reported === 'number' && reported > 0 ? reported : 100;
     if (line.length > columns - 1) line = line.slice(0, columns - 1);
     const pad = Math.max(0, this.lastWidth - line.length);
     this.stream.write(`\r${line}${' '.repeat(pad)}`);
