@@ -1,0 +1,64 @@
+// The AVX-512 vector operations the normalization kernels are written in
+// (norm_templates.h): 16 floats, widened to two vectors of 8 doubles for
+// sums; tails through masked loads and stores. Include from *_avx512.cc files only.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstddef>
+
+#include "elementwise/simd_avx2.h"
+#include "gemm/simd_avx512.h"
+
+namespace dendrite::norm {
+
+struct Avx512Ops {
+  static constexpr size_t kLanes = 16;
+  using Vec = __m512;
+  struct Wide {
+    __m512d lo, hi;
+  };
+
+  static Vec zero() { return _mm512_setzero_ps(); }
+  static Vec broadcast(float s) { return _mm512_set1_ps(s); }
+  static Vec load(const float* p) { return _mm512_loadu_ps(p); }
+  // Whole vectors through plain moves (masked stores are slow on some cores, AMD's among them).
+  static Vec load_first(const float* p, size_t count, Vec fill) {
+    return count >= kLanes ? _mm512_loadu_ps(p) : _mm512_mask_loadu_ps(fill, gemm::avx512::first_lanes(count), p);
+  }
+  static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
+  static void store_first(float* p, Vec v, size_t count) {
+    if (count >= kLanes) _mm512_storeu_ps(p, v);
+    else _mm512_mask_storeu_ps(p, gemm::avx512::first_lanes(count), v);
+  }
+  static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
+  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
+  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
+  static Vec div(Vec a, Vec b) { return _mm512_div_ps(a, b); }
+  static Vec sqrt(Vec a) { return _mm512_sqrt_ps(a); }
+  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
+
+  static Wide wide_zero() { return {_mm512_setzero_pd(), _mm512_setzero_pd()}; }
+  // Zero-masked forms throughout: the plain ones (and the casts, built on them) start from an
+  // "undefined" vector that GCC 12 warns about.
+  static Wide widen(Vec v) {
+    return {_mm512_maskz_cvtps_pd(0xFF, _mm512_maskz_extractf32x8_ps(0xFF, v, 0)),
+            _mm512_maskz_cvtps_pd(0xFF, _mm512_maskz_extractf32x8_ps(0xFF, v, 1))};
+  }
+  static Wide wide_add(Wide a, Wide b) { return {_mm512_add_pd(a.lo, b.lo), _mm512_add_pd(a.hi, b.hi)}; }
+  static Wide wide_sub(Wide a, Wide b) { return {_mm512_sub_pd(a.lo, b.lo), _mm512_sub_pd(a.hi, b.hi)}; }
+  static Wide wide_fma(Wide a, Wide b, Wide c) {
+    return {_mm512_fmadd_pd(a.lo, b.lo, c.lo), _mm512_fmadd_pd(a.hi, b.hi, c.hi)};
+  }
+  static double wide_sum(Wide w) {
+    const __m512d s = _mm512_add_pd(w.lo, w.hi);
+    return simd::horizontal_sum(_mm256_add_pd(_mm512_maskz_extractf64x4_pd(0xF, s, 0), _mm512_maskz_extractf64x4_pd(0xF, s, 1)));
+  }
+  static Wide wide_load(const double* p) { return {_mm512_loadu_pd(p), _mm512_loadu_pd(p + 8)}; }
+  static void wide_store(double* p, Wide w) {
+    _mm512_storeu_pd(p, w.lo);
+    _mm512_storeu_pd(p + 8, w.hi);
+  }
+};
+
+}  // namespace dendrite::norm
