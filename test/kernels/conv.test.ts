@@ -1,7 +1,9 @@
 /**
- * conv2dForward / conv2dBackward against a plain double-precision reference
- * on awkward shapes, on both ISA paths and 1 and 2 threads; the backward also
- * against finite differences of the forward computed in double.
+ * conv2dForward / conv2dBackward (grouped and depthwise too) and
+ * convTranspose2dForward / convTranspose2dBackward against plain
+ * double-precision references on awkward shapes, on every ISA path and 1 and
+ * 2 threads; the backward also against finite differences of the forward
+ * computed in double.
  */
 import { native } from '../../ts/native';
 import { forEachBackend } from '../support/isa';
@@ -10,11 +12,12 @@ import { TestRandom } from '../support/random';
 interface Geometry {
   n: number; c: number; h: number; w: number; o: number; kh: number; kw: number;
   sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  groups: number;
 }
 
 function geo(n: number, c: number, h: number, w: number, o: number, kh: number, kw: number,
-  sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1): Geometry {
-  return { n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw };
+  sh = 1, sw = 1, ph = 0, pw = 0, dh = 1, dw = 1, groups = 1): Geometry {
+  return { n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups };
 }
 
 function outSize(g: Geometry): [number, number] {
@@ -24,23 +27,27 @@ function outSize(g: Geometry): [number, number] {
   ];
 }
 
+/** The 13 geometry numbers, and groups after them when they are not 1. */
 function args(g: Geometry): number[] {
-  return [g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw];
+  const a = [g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw];
+  return g.groups === 1 ? a : [...a, g.groups];
 }
 
-/** Calls fn(xIndex, wIndex, yIndex) for every term of the convolution sum. */
+/** Calls fn(xIndex, wIndex, yIndex) for every term of the convolution sum (output o reads its group's channels). */
 function forEachTerm(g: Geometry, fn: (xi: number, wi: number, yi: number) => void): void {
   const [oh, ow] = outSize(g);
+  const cg = g.c / g.groups, og = g.o / g.groups;
   for (let b = 0; b < g.n; b++)
     for (let o = 0; o < g.o; o++)
       for (let oy = 0; oy < oh; oy++)
         for (let ox = 0; ox < ow; ox++)
-          for (let c = 0; c < g.c; c++)
+          for (let k = 0; k < cg; k++)
             for (let i = 0; i < g.kh; i++)
               for (let j = 0; j < g.kw; j++) {
                 const iy = oy * g.sh - g.ph + i * g.dh, ix = ox * g.sw - g.pw + j * g.dw;
                 if (iy < 0 || ix < 0 || iy >= g.h || ix >= g.w) continue;
-                fn(((b * g.c + c) * g.h + iy) * g.w + ix, ((o * g.c + c) * g.kh + i) * g.kw + j,
+                const c = Math.floor(o / og) * cg + k;
+                fn(((b * g.c + c) * g.h + iy) * g.w + ix, ((o * cg + k) * g.kh + i) * g.kw + j,
                   ((b * g.o + o) * oh + oy) * ow + ox);
               }
 }
@@ -73,6 +80,30 @@ function firstMismatch(got: Float32Array, want: Reference): number {
   return -1;
 }
 
+/**
+ * Runs forward(out) and backward(gx, gw, gb) on every ISA and thread count,
+ * into outputs that start as NaN (every element must be written), and
+ * compares them with the reference.
+ */
+function expectKernelsMatch(
+  ref: { out: Reference; gx: Reference; gw: Reference; gb: Reference },
+  inputs: { x: Float32Array; w: Float32Array; bias: Float32Array; gy: Float32Array },
+  forward: (out: Float32Array) => void,
+  backward: (gx: Float32Array, gw: Float32Array, gb: Float32Array) => void,
+): void {
+  const nan = (n: number) => new Float32Array(n).fill(NaN);
+  forEachBackend((isa, threads) => {
+    const where = `${isa} ${threads}T`;
+    const out = nan(inputs.gy.length), gx = nan(inputs.x.length), gw = nan(inputs.w.length), gb = nan(inputs.bias.length);
+    forward(out);
+    expect([where, firstMismatch(out, ref.out)]).toEqual([where, -1]);
+    backward(gx, gw, gb);
+    expect([where, 'gx', firstMismatch(gx, ref.gx)]).toEqual([where, 'gx', -1]);
+    expect([where, 'gw', firstMismatch(gw, ref.gw)]).toEqual([where, 'gw', -1]);
+    expect([where, 'gb', firstMismatch(gb, ref.gb)]).toEqual([where, 'gb', -1]);
+  });
+}
+
 const shapes: Array<[string, Geometry]> = [
   ['1x1 image, 1x1 kernel', geo(1, 1, 1, 1, 1, 1, 1)],
   ['1x1 image, 3x3 kernel pad 1', geo(3, 2, 1, 1, 5, 3, 3, 1, 1, 1, 1)],
@@ -87,7 +118,20 @@ const shapes: Array<[string, Geometry]> = [
   ['kernel as large as the input', geo(2, 3, 4, 9, 2, 4, 9)],
   ['W2b-like, small', geo(3, 8, 14, 14, 16, 3, 3, 1, 1, 1, 1)],
   ['3x3 pad 1 (Winograd), odd sides, channels past one panel', geo(2, 9, 7, 5, 33, 3, 3, 1, 1, 1, 1)],
+  ['2 groups', geo(2, 4, 7, 5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 2)],
+  ['3 groups, stride, dilation, primes', geo(3, 9, 11, 13, 6, 3, 2, 2, 1, 1, 0, 1, 2, 3)],
+  ['grouped pointwise', geo(3, 8, 5, 6, 12, 1, 1, 1, 1, 0, 0, 1, 1, 4)],
+  ['grouped Winograd (8 and 16 channels per group)', geo(2, 16, 7, 9, 32, 3, 3, 1, 1, 1, 1, 1, 1, 2)],
+  ['depthwise 3x3 pad 1', geo(2, 5, 9, 11, 5, 3, 3, 1, 1, 1, 1, 1, 1, 5)],
+  ['depthwise multiplier 3, stride 2', geo(3, 4, 13, 15, 12, 3, 3, 2, 2, 1, 1, 1, 1, 4)],
+  ['depthwise 5x3, strides 2 and 3, dilation', geo(2, 3, 11, 19, 6, 5, 3, 2, 3, 2, 0, 1, 2, 3)],
+  ['depthwise 1x1', geo(2, 4, 5, 7, 8, 1, 1, 1, 1, 0, 0, 1, 1, 4)],
+  ['depthwise, long rows with a tail', geo(1, 2, 3, 61, 2, 3, 3, 1, 1, 1, 1, 1, 1, 2)],
+  ['depthwise, batch 1, prime channels', geo(1, 7, 5, 3, 7, 2, 3, 1, 2, 0, 1, 1, 1, 7)],
 ];
+
+/** The 13 geometry numbers and an optional groups. */
+type Geo14 = [number, number, number, number, number, number, number, number, number, number, number, number, number, number?];
 
 describe('conv2d kernels', () => {
   const d = native();
@@ -95,21 +139,11 @@ describe('conv2d kernels', () => {
   test.each(shapes)('%s: forward and backward match the double reference', (_name, g) => {
     const rng = new TestRandom(g.n * 1000 + g.c * 100 + g.h);
     const [oh, ow] = outSize(g);
-    const x = rng.float32(g.n * g.c * g.h * g.w), w = rng.float32(g.o * g.c * g.kh * g.kw);
+    const x = rng.float32(g.n * g.c * g.h * g.w), w = rng.float32(g.o * (g.c / g.groups) * g.kh * g.kw);
     const bias = rng.float32(g.o), gy = rng.float32(g.n * g.o * oh * ow);
-    const ref = reference(g, x, w, bias, gy);
-    forEachBackend((isa, threads) => {
-      const where = `${isa} ${threads}T`;
-      const out = new Float32Array(gy.length).fill(NaN);
-      const gx = new Float32Array(x.length).fill(NaN), gw = new Float32Array(w.length).fill(NaN);
-      const gb = new Float32Array(g.o).fill(NaN);
-      d.conv2dForward(x, w, bias, out, ...(args(g) as [number, number, number, number, number, number, number, number, number, number, number, number, number]));
-      expect([where, firstMismatch(out, ref.out)]).toEqual([where, -1]);
-      d.conv2dBackward(x, w, gy, gx, gw, gb, ...(args(g) as [number, number, number, number, number, number, number, number, number, number, number, number, number]));
-      expect([where, 'gx', firstMismatch(gx, ref.gx)]).toEqual([where, 'gx', -1]);
-      expect([where, 'gw', firstMismatch(gw, ref.gw)]).toEqual([where, 'gw', -1]);
-      expect([where, 'gb', firstMismatch(gb, ref.gb)]).toEqual([where, 'gb', -1]);
-    });
+    expectKernelsMatch(reference(g, x, w, bias, gy), { x, w, bias, gy },
+      (out) => d.conv2dForward(x, w, bias, out, ...(args(g) as Geo14)),
+      (gx, gw, gb) => d.conv2dBackward(x, w, gy, gx, gw, gb, ...(args(g) as Geo14)));
   });
 
   type Geo13 = [number, number, number, number, number, number, number, number, number, number, number, number, number];
@@ -216,5 +250,118 @@ describe('conv2d argument checks', () => {
     const buffer = f(32);
     expect(() => d.conv2dForward(buffer.subarray(0, 16), f(9), null, buffer.subarray(12, 16), ...g)).toThrow(/'out' overlaps/);
     expect(() => d.conv2dBackward(f(16), f(9), buffer.subarray(0, 4), buffer.subarray(2, 18), null, null, ...g)).toThrow(/'gx' overlaps argument 'gy'/);
+  });
+});
+
+describe('grouped conv2d argument checks', () => {
+  const d = native();
+  const f = (n: number) => new Float32Array(n);
+  test('groups must be at least 1 and divide both channel counts', () => {
+    // c 6, o 4, 3x3 on 4x4: out 2x2
+    expect(() => d.conv2dForward(f(96), f(36), null, f(16), 1, 6, 4, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 0)).toThrow(/conv2dForward: argument 'groups' must be at least 1/);
+    expect(() => d.conv2dForward(f(96), f(36), null, f(16), 1, 6, 4, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 4)).toThrow(/conv2dForward: argument 'groups' \(4\) must divide the input channels c \(6\)/);
+    expect(() => d.conv2dBackward(f(96), f(36), f(16), f(96), null, null, 1, 6, 4, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 3)).toThrow(/argument 'groups' \(3\) must divide the output channels o \(4\)/);
+    // groups 2: the weight is [4, 3, 3, 3] = 108 floats, not 4·6·9
+    expect(() => d.conv2dForward(f(96), f(107), null, f(16), 1, 6, 4, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 2)).toThrow(/argument 'w' needs at least 108/);
+    expect(() => d.conv2dForward(f(96), f(108), null, f(16), 1, 6, 4, 4, 4, 3, 3, 1, 1, 0, 0, 1, 1, 2)).not.toThrow();
+  });
+});
+
+/** Transposed geometry: input [n, cin, h, w], weight [cin, cout/groups, kh, kw]. */
+interface Transposed {
+  n: number; cin: number; h: number; w: number; cout: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number; oph: number; opw: number; dh: number; dw: number; groups: number;
+}
+
+type Args16 = [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+
+function transposedArgs(t: Transposed): Args16 {
+  return [t.n, t.cin, t.h, t.w, t.cout, t.kh, t.kw, t.sh, t.sw, t.ph, t.pw, t.oph, t.opw, t.dh, t.dw, t.groups];
+}
+
+function transposedOut(t: Transposed): [number, number] {
+  return [
+    (t.h - 1) * t.sh - 2 * t.ph + t.dh * (t.kh - 1) + t.oph + 1,
+    (t.w - 1) * t.sw - 2 * t.pw + t.dw * (t.kw - 1) + t.opw + 1,
+  ];
+}
+
+/** The transposed sum, term by term: input (iy, ix) reaches output (iy·s + i·d − p, ix·s + j·d − p). */
+function transposedReference(t: Transposed, x: Float32Array, w: Float32Array, bias: Float32Array, gy: Float32Array) {
+  const [oh, ow] = transposedOut(t);
+  const make = (n: number): Reference => ({ value: new Float64Array(n), scale: new Float64Array(n) });
+  const out = make(gy.length), gx = make(x.length), gw = make(w.length), gb = make(t.cout);
+  for (let yi = 0; yi < gy.length; yi++) {
+    const o = Math.floor(yi / (oh * ow)) % t.cout;
+    out.value[yi] = bias[o]; out.scale[yi] = Math.abs(bias[o]);
+    gb.value[o] += gy[yi]; gb.scale[o] += Math.abs(gy[yi]);
+  }
+  const ig = t.cin / t.groups, og = t.cout / t.groups;
+  for (let b = 0; b < t.n; b++)
+    for (let ic = 0; ic < t.cin; ic++)
+      for (let iy = 0; iy < t.h; iy++)
+        for (let ix = 0; ix < t.w; ix++)
+          for (let k = 0; k < og; k++)
+            for (let i = 0; i < t.kh; i++)
+              for (let j = 0; j < t.kw; j++) {
+                const y = iy * t.sh + i * t.dh - t.ph, xx = ix * t.sw + j * t.dw - t.pw;
+                if (y < 0 || xx < 0 || y >= oh || xx >= ow) continue;
+                const xi = ((b * t.cin + ic) * t.h + iy) * t.w + ix, wi = ((ic * og + k) * t.kh + i) * t.kw + j;
+                const yi = ((b * t.cout + Math.floor(ic / ig) * og + k) * oh + y) * ow + xx;
+                out.value[yi] += x[xi] * w[wi]; out.scale[yi] += Math.abs(x[xi] * w[wi]);
+                gx.value[xi] += gy[yi] * w[wi]; gx.scale[xi] += Math.abs(gy[yi] * w[wi]);
+                gw.value[wi] += gy[yi] * x[xi]; gw.scale[wi] += Math.abs(gy[yi] * x[xi]);
+              }
+  return { out, gx, gw, gb };
+}
+
+function tr(n: number, cin: number, h: number, w: number, cout: number, kh: number, kw: number,
+  s: [number, number] = [1, 1], p: [number, number] = [0, 0], op: [number, number] = [0, 0], dil: [number, number] = [1, 1], groups = 1): Transposed {
+  return { n, cin, h, w, cout, kh, kw, sh: s[0], sw: s[1], ph: p[0], pw: p[1], oph: op[0], opw: op[1], dh: dil[0], dw: dil[1], groups };
+}
+
+const transposedShapes: Array<[string, Transposed]> = [
+  ['plain', tr(2, 3, 4, 5, 2, 3, 3)],
+  ['strides 2 and 3, padding, output padding, 2 groups', tr(2, 4, 5, 3, 6, 3, 3, [2, 3], [1, 1], [1, 2], [1, 1], 2)],
+  ['depthwise upsampling', tr(1, 3, 4, 4, 3, 3, 3, [2, 2], [1, 1], [1, 1], [1, 1], 3)],
+  ['output padding from a dilation larger than the stride', tr(2, 2, 3, 4, 3, 3, 2, [1, 1], [1, 1], [1, 1], [2, 2])],
+  ['1x1 kernel, dilation 2, output padding 1', tr(1, 2, 3, 3, 2, 1, 1, [1, 1], [0, 0], [1, 1], [2, 2], 2)],
+  ['3x3 stride 1 pad 1 (Winograd), 16 -> 8 channels', tr(2, 16, 6, 5, 8, 3, 3, [1, 1], [1, 1])],
+  ['batch 1, primes', tr(1, 5, 7, 2, 10, 4, 1, [2, 3], [1, 0], [0, 2], [1, 1], 5)],
+];
+
+describe('convTranspose2d kernels', () => {
+  const d = native();
+  test.each(transposedShapes)('%s: forward and backward match the double reference', (_name, t) => {
+    const rng = new TestRandom(t.n * 1000 + t.cin * 100 + t.h);
+    const [oh, ow] = transposedOut(t);
+    const x = rng.float32(t.n * t.cin * t.h * t.w), w = rng.float32(t.cin * (t.cout / t.groups) * t.kh * t.kw);
+    const bias = rng.float32(t.cout), gy = rng.float32(t.n * t.cout * oh * ow);
+    expectKernelsMatch(transposedReference(t, x, w, bias, gy), { x, w, bias, gy },
+      (y) => d.convTranspose2dForward(x, w, bias, y, ...transposedArgs(t)),
+      (gx, gw, gb) => d.convTranspose2dBackward(x, w, gy, gx, gw, gb, ...transposedArgs(t)));
+  });
+
+  test('argument checks name what is wrong', () => {
+    const f = (n: number) => new Float32Array(n);
+    // x [1, 2, 4, 4], w [2, 1, 3, 3], stride 2, pad 1, output padding 1: y [1, 1, 8, 8]
+    const a = tr(1, 2, 4, 4, 1, 3, 3, [2, 2], [1, 1], [1, 1]);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs(a))).not.toThrow();
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(63), ...transposedArgs(a))).toThrow(/convTranspose2dForward: argument 'y' needs at least 64/);
+    expect(() => d.convTranspose2dForward(f(32), f(17), null, f(64), ...transposedArgs(a))).toThrow(/argument 'w' needs at least 18/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), f(0), f(64), ...transposedArgs(a))).toThrow(/argument 'bias' needs at least 1/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs({ ...a, oph: 2 })))
+      .toThrow(/convTranspose2dForward: the output padding must be smaller than the stride or the dilation \(.*outputPadding \[2, 1\], stride \[2, 2\], dilation \[1, 1\]\)/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs({ ...a, groups: 2 })))
+      .toThrow(/groups must be at least 1 and divide both the input and the output channels \(inChannels 2, outChannels 1, groups 2/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs({ ...a, groups: 0 }))).toThrow(/argument 'groups' must be at least 1/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs({ ...a, ph: 9 }))).toThrow(/output would be smaller than 1/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs({ ...a, h: 0 }))).toThrow(/argument 'h' must be at least 1/);
+    expect(() => d.convTranspose2dForward(f(32), f(18), null, f(64), ...transposedArgs({ ...a, sh: 2 ** 40 }))).toThrow(RangeError);
+    const buffer = f(128);
+    expect(() => d.convTranspose2dForward(buffer.subarray(0, 32), f(18), null, buffer.subarray(16, 80), ...transposedArgs(a))).toThrow(/'y' overlaps/);
+    expect(() => d.convTranspose2dBackward(f(32), f(18), buffer.subarray(0, 64), buffer.subarray(40, 72), null, null, ...transposedArgs(a)))
+      .toThrow(/'gx' overlaps argument 'gy'/);
+    expect(() => d.convTranspose2dBackward(f(32), f(18), f(64), null, f(18), f(0), ...transposedArgs(a))).toThrow(/argument 'gb' needs at least 1/);
   });
 });

@@ -1,8 +1,12 @@
-// 2-D convolution, NCHW input, OIHW weight, groups = 1, as im2col + GEMM.
+// 2-D convolution, NCHW input, OIHW weight, channels in groups: im2col +
+// GEMM (one product per group, in place in the shared matrices), Winograd
+// F(2×2, 3×3) for 3×3 stride-1 layers with enough channels per group, and a
+// direct kernel for depthwise layers (groups = c).
 //
-// Callers validate the geometry first (conv2d_geometry_resolve must succeed)
-// and pass buffers of the sizes it implies: x [n,c,h,w], w [o,c,kh,kw],
-// bias [o], out and gy [n,o,oh,ow]. Outputs are overwritten, never
+// Callers validate the geometry first (conv2d_geometry_resolve must succeed;
+// conv2d_geometry_crop may then shrink the output) and pass buffers of the
+// sizes it implies: x [n,c,h,w], w [o,c/groups,kh,kw], bias [o], out and gy
+// [n,o,oh,ow]. Outputs are overwritten, never
 // accumulated. Scratch comes from ctx.workspace and stays bounded however
 // large the batch: images are processed in chunks, and an image whose column
 // matrix alone is too large is processed in tiles of output pixels.

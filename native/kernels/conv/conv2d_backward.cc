@@ -2,11 +2,12 @@
 #include <cstring>
 
 #include "conv/conv2d.h"
+#include "conv/channel_bias.h"
 #include "conv/chunk_rows.h"
 #include "conv/conv2d_chunks.h"
+#include "conv/depthwise.h"
 #include "conv/im2col.h"
 #include "conv/partial_sums.h"
-#include "conv/row_ops.h"
 #include "conv/winograd.h"
 #include "gemm/gemm.h"
 
@@ -19,18 +20,6 @@ constexpr size_t kMinSliceDepth = 256;
 // threshold): products smaller than this times the thread count leave
 // threads idle unless several run side by side.
 constexpr double kGemmWorkPerThread = 1 << 20;
-
-// gb[o] = Σ over images and pixels of gy[b][o][:].
-void bias_gradient(const Context& ctx, const Conv2dGeometry& g, const float* gy, float* gb) {
-  const size_t plane = g.output_plane();
-  parallel_for(ctx, g.o, conv_min_items(g.n * plane), [&](size_t o0, size_t o1, int) {
-    for (size_t o = o0; o < o1; ++o) {
-      double total = 0.0;
-      for (size_t b = 0; b < g.n; ++b) total += sum_floats(ctx.isa, gy + (b * g.o + o) * plane, plane);
-      gb[o] = static_cast<float>(total);
-    }
-  });
-}
 
 // gW[o, k] (= when `first`, else +=) gy · colᵀ, where gy [o, depth] has rows
 // ld_gy apart and col [k, depth] rows ld_col apart.
@@ -97,15 +86,21 @@ void accumulate_weight_gradient_per_image(const Context& ctx, size_t o, size_t k
 
 void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* w,
                      const float* gy, float* gx, float* gw, float* gb) {
-  if (gb != nullptr) bias_gradient(ctx, g, gy, gb);
+  if (gb != nullptr) channel_sums(ctx, g.n, g.o, g.output_plane(), gy, gb);
   if (gx == nullptr && gw == nullptr) return;
 
   const size_t plane = g.output_plane(), k = g.patch_size();
   const size_t in_image = g.c * g.h * g.w, out_image = g.o * plane;
   if (g.n == 0 || k == 0 || g.o == 0) {
     // Nothing flows: the gradients that exist are zero.
-    if (gw != nullptr) std::memset(gw, 0, g.o * k * sizeof(float));
+    if (gw != nullptr) std::memset(gw, 0, g.weight_size() * sizeof(float));
     if (gx != nullptr) std::memset(gx, 0, g.n * in_image * sizeof(float));
+    return;
+  }
+
+  if (depthwise_applicable(g)) {
+    if (gx != nullptr) depthwise_conv2d_input_gradient(ctx, g, w, gy, gx);
+    if (gw != nullptr) depthwise_conv2d_weight_gradient(ctx, g, x, gy, gw);
     return;
   }
 
@@ -115,11 +110,18 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
     return;
   }
 
+  // Per group: its weight rows [gi·og, (gi+1)·og) (kg long), its block of kg
+  // column-matrix rows and its og output-gradient channels (one group when
+  // groups = 1: the whole matrices).
+  const size_t groups = g.groups, og = g.group_outputs(), cg = g.group_channels(), kg = g.group_patch();
+
   if (g.is_pointwise()) {
     // gx_b[c, p] = W[o, c]ᵀ · gy_b[o, p]: each image is its own column matrix.
     if (gx != nullptr) {
-      gemm_f32_batched(ctx, true, false, g.c, plane, g.o, 1.0f, w, g.c, 0, gy, plane, out_image, 0.0f, gx,
-                       plane, in_image, g.n);
+      for (size_t gi = 0; gi < groups; ++gi) {
+        gemm_f32_batched(ctx, true, false, cg, plane, og, 1.0f, w + gi * og * cg, cg, 0, gy + gi * og * plane, plane,
+                         out_image, 0.0f, gx + gi * cg * plane, plane, in_image, g.n);
+      }
     }
     // gW goes through the chunks below (their im2col is a copy), so small
     // planes are summed side by side in one product.
@@ -145,22 +147,34 @@ void conv2d_backward(const Context& ctx, const Conv2dGeometry& g, const float* x
     }
     if (!chunk.side_by_side) {
       const float* gy_chunk = gy + chunk.first * out_image + chunk.p0;
-      // gW[o, k] += gy_b[o, p0:p1] · col_bᵀ
-      if (gw != nullptr) {
-        accumulate_weight_gradient_per_image(ctx, g.o, k, tile, gy_chunk, plane, out_image, col, k * tile,
-                                             chunk.images, first_weight_product, gw);
-      }
-      // gcol_b = W[o, k]ᵀ · gy_b[o, p0:p1], then folded back onto the image.
-      if (gx != nullptr) {
-        gemm_f32_batched(ctx, true, false, k, tile, g.o, 1.0f, w, k, 0, gy_chunk, plane, out_image, 0.0f, gcol,
-                         tile, k * tile, chunk.images);
+      for (size_t gi = 0; gi < groups; ++gi) {
+        const float* gy_group = gy_chunk + gi * og * plane;
+        // gW[o, k] += gy_b[o, p0:p1] · col_bᵀ
+        if (gw != nullptr) {
+          accumulate_weight_gradient_per_image(ctx, og, kg, tile, gy_group, plane, out_image, col + gi * kg * tile,
+                                               k * tile, chunk.images, first_weight_product, gw + gi * og * kg);
+        }
+        // gcol_b = W[o, k]ᵀ · gy_b[o, p0:p1], then folded back onto the image.
+        if (gx != nullptr) {
+          gemm_f32_batched(ctx, true, false, kg, tile, og, 1.0f, w + gi * og * kg, kg, 0, gy_group, plane, out_image,
+                           0.0f, gcol + gi * kg * tile, tile, k * tile, chunk.images);
+        }
       }
     } else {
       // The chunk's output gradient gathered into one [o, width] matrix, like the columns.
       float* gy_chunk = ctx.workspace->get_as<float>(Workspace::key(kWsConvTemp3, 0), g.o * plan.buffer_floats());
       chunk_rows_to_matrix(ctx, chunk, g.o, plane, gy, gy_chunk);
-      if (gw != nullptr) accumulate_weight_gradient(ctx, g.o, k, ld, gy_chunk, ld, col, ld, first_weight_product, gw);
-      if (gx != nullptr) gemm_f32(ctx, true, false, k, ld, g.o, 1.0f, w, k, gy_chunk, ld, 0.0f, gcol, ld);
+      for (size_t gi = 0; gi < groups; ++gi) {
+        const float* gy_group = gy_chunk + gi * og * ld;
+        if (gw != nullptr) {
+          accumulate_weight_gradient(ctx, og, kg, ld, gy_group, ld, col + gi * kg * ld, ld, first_weight_product,
+                                     gw + gi * og * kg);
+        }
+        if (gx != nullptr) {
+          gemm_f32(ctx, true, false, kg, ld, og, 1.0f, w + gi * og * kg, kg, gy_group, ld, 0.0f, gcol + gi * kg * ld,
+                   ld);
+        }
+      }
     }
     if (gw != nullptr) first_weight_product = false;
     if (gx != nullptr) {

@@ -37,9 +37,11 @@ size_t block_tiles(size_t tiles, size_t floats_per_tile, size_t unit, size_t thr
 }
 
 // out [images, cout, h, w] = the convolution of in [images, cin, h, w] whose
-// transformed filters are u[ξ][cout][cin], plus bias (may be nullptr).
-void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout, const float* in, const float* u,
-              const float* bias, float* out) {
+// transformed filters are u[ξ][cout][cin], plus bias (may be nullptr); images
+// are in_stride floats apart in `in` and out_stride apart in `out` (more than
+// the channels' planes when they are one group's).
+void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t in_stride, size_t cout, size_t out_stride,
+              const float* in, const float* u, const float* bias, float* out) {
   const gemm::GemmKernels& gk = gemm::gemm_kernels(ctx.isa, cout);
   const winograd::WinogradKernels& wk = winograd::winograd_kernels(ctx.isa);
   const size_t mr = gk.mr, nr = gk.nr, row_panels = (cout + mr - 1) / mr;
@@ -61,7 +63,7 @@ void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout,
     for (size_t b = b0; b < b1; ++b) {
       const size_t t0 = b * block, count = std::min(block, grid.tiles - t0), panels = (count + nr - 1) / nr;
       const size_t stride = winograd::position_stride(panels * cin * nr);
-      wk.input_to_panels(grid, in, cin, t0, panels * nr, nr, v);
+      wk.input_to_panels(grid, in, cin, in_stride, t0, panels * nr, nr, v);
       for (size_t p = 0; p < row_panels; ++p) {
         const float* a = filters + p * mr * cin;
         const size_t rows = std::min(mr, cout - p * mr);
@@ -72,8 +74,8 @@ void convolve(const Context& ctx, const TileGrid& grid, size_t cin, size_t cout,
             gk.micro_kernel(cin, a + xi * filter_stride, bq + xi * stride, m + xi * mr * nr, nr, 1.0f, 0.0f, mr, nr,
                             a + next * filter_stride, bq + next * stride);
           }
-          wk.panel_to_output(grid, m, mr, nr, rows, p * mr, cout, t0 + q * nr, std::min(nr, count - q * nr), bias,
-                             out);
+          wk.panel_to_output(grid, m, mr, nr, rows, p * mr, out_stride, t0 + q * nr, std::min(nr, count - q * nr),
+                             bias, out);
         }
       }
     }
@@ -98,38 +100,54 @@ bool winograd_geometry_fits(const Conv2dGeometry& g) {
       g.dilation_h != 1 || g.dilation_w != 1) {
     return false;
   }
-  if (g.n == 0 || g.c == 0 || g.o == 0 || g.h == 0 || g.w == 0) return false;
+  if (g.n == 0 || g.c == 0 || g.o == 0 || g.h == 0 || g.w == 0 || g.oh != g.h || g.ow != g.w) return false;
+  if (!conv2d_groups_valid(g)) return false;
   // The tile transforms address a whole batch with 32-bit offsets.
   const double span = double(g.n) * double(std::max(g.c, g.o)) * double(g.h) * double(g.w);
   return span < double(INT32_MAX) - 4.0 * double(g.w);
 }
 
 bool winograd_applicable(const Conv2dGeometry& g) {
-  return winograd_geometry_fits(g) && g.c >= kMinChannels && g.o >= kMinChannels && g.c <= kMaxChannels &&
-         g.o <= kMaxChannels;
+  if (!winograd_geometry_fits(g)) return false;
+  const size_t cg = g.group_channels(), og = g.group_outputs();
+  return cg >= kMinChannels && og >= kMinChannels && cg <= kMaxChannels && og <= kMaxChannels;
 }
 
+// Each group is its own convolution of its cg input channels into its og
+// output channels, read and written in place in the whole tensors.
 void winograd_conv2d_forward(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* w,
                              const float* bias, float* out) {
-  float* u = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPositions, 0), kPositions * g.o * g.c);
-  winograd::filter_to_positions(w, g.o, g.c, u);
-  convolve(ctx, winograd::tile_grid(g.n, g.h, g.w), g.c, g.o, x, u, bias, out);
+  const size_t cg = g.group_channels(), og = g.group_outputs(), plane = g.input_plane();
+  float* u = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPositions, 0), kPositions * og * cg);
+  const TileGrid grid = winograd::tile_grid(g.n, g.h, g.w);
+  for (size_t gi = 0; gi < g.groups; ++gi) {
+    winograd::filter_to_positions(w + gi * og * cg * 9, og, cg, u);
+    convolve(ctx, grid, cg, g.c * plane, og, g.o * plane, x + gi * cg * plane, u,
+             bias != nullptr ? bias + gi * og : nullptr, out + gi * og * plane);
+  }
 }
 
 void winograd_conv2d_input_gradient(const Context& ctx, const Conv2dGeometry& g, const float* w, const float* gy,
                                     float* gx) {
-  float* u = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPositions, 0), kPositions * g.o * g.c);
-  winograd::rotated_filter_to_positions(w, g.o, g.c, u);
-  convolve(ctx, winograd::tile_grid(g.n, g.h, g.w), g.o, g.c, gy, u, nullptr, gx);
+  const size_t cg = g.group_channels(), og = g.group_outputs(), plane = g.input_plane();
+  float* u = ctx.workspace->get_as<float>(Workspace::key(kWsWinogradPositions, 0), kPositions * og * cg);
+  const TileGrid grid = winograd::tile_grid(g.n, g.h, g.w);
+  for (size_t gi = 0; gi < g.groups; ++gi) {
+    winograd::rotated_filter_to_positions(w + gi * og * cg * 9, og, cg, u);
+    convolve(ctx, grid, og, g.o * plane, cg, g.c * plane, gy + gi * og * plane, u, nullptr, gx + gi * cg * plane);
+  }
 }
 
-void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* gy,
-                                     float* gw) {
-  const TileGrid grid = winograd::tile_grid(g.n, g.h, g.w);
-  const gemm::GemmKernels& gk = gemm::gemm_kernels(ctx.isa, g.o);
+namespace {
+
+// gw [o, c, 3, 3] of one group: o output channels of gy and c input channels
+// of x, each tensor's images `*_stride` floats apart.
+void weight_gradient(const Context& ctx, const TileGrid& grid, size_t o, size_t gy_stride, size_t c, size_t x_stride,
+                     const float* x, const float* gy, float* gw) {
+  const gemm::GemmKernels& gk = gemm::gemm_kernels(ctx.isa, o);
   const winograd::WinogradKernels& wk = winograd::winograd_kernels(ctx.isa);
   const size_t mr = gk.mr, nr = gk.nr;
-  const size_t row_panels = (g.o + mr - 1) / mr, col_panels = (g.c + nr - 1) / nr;
+  const size_t row_panels = (o + mr - 1) / mr, col_panels = (c + nr - 1) / nr;
   const size_t rows = row_panels * mr, cols = col_panels * nr;
   // dU[ξ] = Σ over tiles of (A·dy·Aᵀ)[ξ] · (Bᵀ·d·B)[ξ]ᵀ, an o×c product per ξ
   // whose depth is the tiles: each task sums its run of blocks into its own dU.
@@ -149,8 +167,8 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
     const size_t b0 = task * per, b1 = std::min(blocks, b0 + per);
     for (size_t b = b0; b < b1; ++b) {
       const size_t t0 = b * block, kc = std::min(block, grid.tiles - t0);
-      wk.gradient_to_row_panels(grid, gy, g.o, t0, kc, mr, a);
-      wk.input_to_channel_panels(grid, x, g.c, t0, kc, nr, v);
+      wk.gradient_to_row_panels(grid, gy, o, gy_stride, t0, kc, mr, a);
+      wk.input_to_channel_panels(grid, x, c, x_stride, t0, kc, nr, v);
       const float beta = b == b0 ? 0.0f : 1.0f;
       const size_t a_stride = winograd::position_stride(rows * kc), v_stride = winograd::position_stride(cols * kc);
       for (size_t xi = 0; xi < kPositions; ++xi) {
@@ -167,7 +185,19 @@ void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g
   });
   // The tasks' sums added into the first, then back to 3×3 kernels.
   add_partials(ctx, partial + per_task, tasks - 1, per_task, false, partial);
-  winograd::positions_to_filter_gradient(partial, cols, rows * cols, g.o, g.c, gw);
+  winograd::positions_to_filter_gradient(partial, cols, rows * cols, o, c, gw);
+}
+
+}  // namespace
+
+void winograd_conv2d_weight_gradient(const Context& ctx, const Conv2dGeometry& g, const float* x, const float* gy,
+                                     float* gw) {
+  const size_t cg = g.group_channels(), og = g.group_outputs(), plane = g.input_plane();
+  const TileGrid grid = winograd::tile_grid(g.n, g.h, g.w);
+  for (size_t gi = 0; gi < g.groups; ++gi) {
+    weight_gradient(ctx, grid, og, g.o * plane, cg, g.c * plane, x + gi * cg * plane, gy + gi * og * plane,
+                    gw + gi * og * cg * 9);
+  }
 }
 
 }  // namespace dendrite

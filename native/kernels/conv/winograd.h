@@ -18,7 +18,8 @@
 namespace dendrite {
 
 // Whether g is a convolution these kernels compute (and one where they pay:
-// enough channels on both sides for the tile products to be real GEMMs).
+// enough channels per group on both sides for the tile products to be real
+// GEMMs). Groups run one after another, each read and written in place.
 bool winograd_applicable(const Conv2dGeometry& g);
 
 // As conv2d_forward; g must satisfy winograd_geometry_fits.

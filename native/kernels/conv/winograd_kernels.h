@@ -9,6 +9,10 @@
 // is (2·ty − 1, 2·tx − 1); pixels outside the image read as 0.
 //
 // Transformed values are indexed by ξ = 4·i + j, i, j < 4 (16 of them).
+//
+// Every tensor is addressed as `channels` consecutive planes per image, image
+// b's first at b·image_stride floats: image_stride is channels·plane for a
+// whole tensor, larger for one group's channels of a grouped convolution.
 #pragma once
 
 #include <cstddef>
@@ -45,18 +49,19 @@ inline TileGrid tile_grid(size_t images, size_t h, size_t w) {
 // Forward-style transforms (tiles along the vector lanes):
 //
 // InputToPanels: the input transform Bᵀ·d·B of tiles [t0, t0 + count) of
-// x [images, channels, h, w], written as packed B panels of width nr (count is
+// x [images, channels, h, w] (images image_stride apart), written as packed B panels of width nr (count is
 // a multiple of nr; tiles past the batch give 0): value (ξ, c, tile t0 + q·nr + j)
 // goes to v[ξ·position_stride(panels·channels·nr) + (q·channels + c)·nr + j],
 // panels = count / nr.
-using InputToPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t count,
-                                 size_t nr, float* v);
+using InputToPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t image_stride,
+                                 size_t t0, size_t count, size_t nr, float* v);
 // PanelToOutput: the output transform Aᵀ·m·A (+ bias) of a block of GEMM
 // results m[ξ][mr][nr] (element (ξ, r, j) at m[(ξ·mr + r)·nr + j]) for output
 // channels o0 + r, r < rows, and tiles t0 + j, j < cols, stored into
-// y [images, out_channels, h, w] (pixels past an odd edge are dropped).
+// y [images, ·, h, w] (images image_stride apart; pixels past an odd edge are
+// dropped).
 using PanelToOutputFn = void (*)(const TileGrid& g, const float* m, size_t mr, size_t nr, size_t rows, size_t o0,
-                                 size_t out_channels, size_t t0, size_t cols, const float* bias, float* y);
+                                 size_t image_stride, size_t t0, size_t cols, const float* bias, float* y);
 
 // Weight-gradient transforms (channels along the lanes; tiles are the GEMM's depth):
 //
@@ -64,14 +69,14 @@ using PanelToOutputFn = void (*)(const TileGrid& g, const float* m, size_t mr, s
 // over channels: value (ξ, c = q·nr + j, tile t0 + k) at
 // v[ξ·position_stride(panels·kc·nr) + (q·kc + k)·nr + j], panels = ceil(channels / nr); channels
 // past the end give 0.
-using InputToChannelPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t kc,
-                                        size_t nr, float* v);
+using InputToChannelPanelsFn = void (*)(const TileGrid& g, const float* x, size_t channels, size_t image_stride,
+                                        size_t t0, size_t kc, size_t nr, float* v);
 // GradientToRowPanels: A·dy·Aᵀ of the 2×2 output-gradient tiles [t0, t0 + kc)
 // of gy [images, out_channels, h, w], as packed A panels over output channels:
 // value (ξ, o = p·mr + r, tile t0 + k) at a[ξ·position_stride(panels·kc·mr) + (p·kc + k)·mr + r],
 // panels = ceil(out_channels / mr); mr must not exceed the ISA's lanes.
-using GradientToRowPanelsFn = void (*)(const TileGrid& g, const float* gy, size_t out_channels, size_t t0,
-                                       size_t kc, size_t mr, float* a);
+using GradientToRowPanelsFn = void (*)(const TileGrid& g, const float* gy, size_t out_channels,
+                                       size_t image_stride, size_t t0, size_t kc, size_t mr, float* a);
 
 struct WinogradKernels {
   size_t lanes;  // vector width: nr must be a multiple of it, mr at most it

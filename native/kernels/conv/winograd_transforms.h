@@ -45,7 +45,7 @@ struct TileCursor {
 
 // Where the 4×4 input windows of L consecutive tiles sit: per lane, the
 // offset of the window's top-left pixel (2·ty − 1, 2·tx − 1) in an NCHW batch
-// with `channels` channels, and which of its rows and columns fall inside the
+// whose images are image_stride floats apart, and which of its rows and columns fall inside the
 // plane. Lanes at or past `count` are in no row or column.
 template <size_t L>
 struct InputWindows {
@@ -53,13 +53,13 @@ struct InputWindows {
   uint32_t row_in[4] = {0, 0, 0, 0};
   uint32_t col_in[4] = {0, 0, 0, 0};
 
-  InputWindows(const TileGrid& g, size_t t0, size_t count, size_t channels) {
+  InputWindows(const TileGrid& g, size_t t0, size_t count, size_t image_stride) {
     TileCursor at(g, t0);
     for (size_t l = 0; l < L; ++l, at.next()) {
       origin[l] = 0;
       if (l >= count) continue;
       const long y0 = 2 * long(at.ty) - 1, x0 = 2 * long(at.tx) - 1;
-      origin[l] = static_cast<int32_t>(long(at.n * channels * g.plane()) + y0 * long(g.w) + x0);
+      origin[l] = static_cast<int32_t>(long(at.n * image_stride) + y0 * long(g.w) + x0);
       for (size_t i = 0; i < 4; ++i) {
         if (y0 + long(i) >= 0 && y0 + long(i) < long(g.h)) row_in[i] |= 1u << l;
         if (x0 + long(i) >= 0 && x0 + long(i) < long(g.w)) col_in[i] |= 1u << l;
@@ -71,7 +71,7 @@ struct InputWindows {
 // Where the 2×2 outputs of L consecutive tiles go, as runs of tiles in one
 // tile row: a run's tiles fill `floats` pixels side by side in each of its
 // two image rows (one fewer than twice its tiles when it ends at an odd edge),
-// the first at `origin` in an NCHW batch with `channels` channels.
+// the first at `origin` in an NCHW batch whose images are image_stride floats apart.
 template <size_t L>
 struct OutputRuns {
   struct Run {
@@ -82,11 +82,11 @@ struct OutputRuns {
   Run run[L];
   size_t runs = 0;
 
-  OutputRuns(const TileGrid& g, size_t t0, size_t count, size_t channels) {
+  OutputRuns(const TileGrid& g, size_t t0, size_t count, size_t image_stride) {
     TileCursor at(g, t0);
     for (size_t l = 0; l < count; ++l, at.next()) {
       if (l == 0 || at.tx == 0) {
-        run[runs++] = Run{l, 0, at.n * channels * g.plane() + 2 * at.ty * g.w + 2 * at.tx, 2 * at.ty + 1 < g.h};
+        run[runs++] = Run{l, 0, at.n * image_stride + 2 * at.ty * g.w + 2 * at.tx, 2 * at.ty + 1 < g.h};
       }
       run[runs - 1].floats += 2 * at.tx + 1 < g.w ? 2 : 1;
     }
@@ -129,14 +129,14 @@ struct WindowRuns {
   Run run[L];
   size_t runs = 0;
 
-  WindowRuns(const TileGrid& g, size_t t0, size_t count, size_t channels) {
+  WindowRuns(const TileGrid& g, size_t t0, size_t count, size_t image_stride) {
     TileCursor at(g, t0);
     size_t tiles = 0;
     for (size_t l = 0; l < count; ++l, at.next()) {
       if (l == 0 || at.tx == 0 || tiles == kMostTiles) {
         Run& r = run[runs++];
         const long y0 = 2 * long(at.ty) - 1, x0 = 2 * long(at.tx) - 1;
-        r.origin = long(at.n * channels * g.plane()) + y0 * long(g.w) + x0;
+        r.origin = long(at.n * image_stride) + y0 * long(g.w) + x0;
         for (long i = 0; i < 4; ++i) {
           if (y0 + i >= 0 && y0 + i < long(g.h)) r.rows_in |= 1u << i;
         }
@@ -160,8 +160,8 @@ struct WindowRuns {
 template <class Ops>
 struct GatherWindows {
   using Vec = typename Ops::Vec;
-  GatherWindows(const TileGrid& grid, size_t t0, size_t count, size_t channels) : g(grid) {
-    const InputWindows<Ops::kLanes> lanes(g, t0, count, channels);
+  GatherWindows(const TileGrid& grid, size_t t0, size_t count, size_t image_stride) : g(grid) {
+    const InputWindows<Ops::kLanes> lanes(g, t0, count, image_stride);
     for (size_t i = 0; i < 4; ++i) {
       for (size_t j = 0; j < 4; ++j) in[4 * i + j] = Ops::mask(lanes.row_in[i] & lanes.col_in[j]);
     }
@@ -184,7 +184,8 @@ struct GatherWindows {
 template <class Ops>
 struct RowWindows {
   using Vec = typename Ops::Vec;
-  RowWindows(const TileGrid& grid, size_t t0, size_t count, size_t channels) : g(grid), runs(grid, t0, count, channels) {
+  RowWindows(const TileGrid& grid, size_t t0, size_t count, size_t image_stride)
+      : g(grid), runs(grid, t0, count, image_stride) {
     for (size_t r = 0; r < runs.runs; ++r) {
       const typename Ops::Idx first = Ops::indices(runs.run[r].column_of);
       for (int32_t j = 0; j < 4; ++j) column[r][j] = Ops::offset(first, j);
@@ -211,14 +212,14 @@ template <class Ops>
 using WindowLoader = std::conditional_t<Ops::kLoadsRows, RowWindows<Ops>, GatherWindows<Ops>>;
 
 template <class Ops>
-void input_to_panels(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t count, size_t nr,
-                     float* v) {
+void input_to_panels(const TileGrid& g, const float* x, size_t channels, size_t image_stride, size_t t0,
+                     size_t count, size_t nr, float* v) {
   using Vec = typename Ops::Vec;
   constexpr size_t L = Ops::kLanes;
   const size_t panels = count / nr, per_position = position_stride(panels * channels * nr);
   const size_t valid = std::min(count, g.tiles - t0);
   for (size_t g0 = 0; g0 < count; g0 += L) {
-    const WindowLoader<Ops> windows(g, t0 + g0, valid > g0 ? std::min(L, valid - g0) : 0, channels);
+    const WindowLoader<Ops> windows(g, t0 + g0, valid > g0 ? std::min(L, valid - g0) : 0, image_stride);
     float* dst = v + (g0 / nr) * channels * nr + g0 % nr;
     for (size_t c = 0; c < channels; ++c) {
       Vec d[16];
@@ -231,11 +232,11 @@ void input_to_panels(const TileGrid& g, const float* x, size_t channels, size_t 
 
 template <class Ops>
 void panel_to_output(const TileGrid& g, const float* m, size_t mr, size_t nr, size_t rows, size_t o0,
-                     size_t out_channels, size_t t0, size_t cols, const float* bias, float* y) {
+                     size_t image_stride, size_t t0, size_t cols, const float* bias, float* y) {
   using Vec = typename Ops::Vec;
   constexpr size_t L = Ops::kLanes;
   for (size_t g0 = 0; g0 < cols; g0 += L) {
-    const OutputRuns<L> out(g, t0 + g0, std::min(L, cols - g0), out_channels);
+    const OutputRuns<L> out(g, t0 + g0, std::min(L, cols - g0), image_stride);
     for (size_t r = 0; r < rows; ++r) {
       const float* src = m + r * nr + g0;
       Vec s[16];

@@ -23,8 +23,8 @@ typename Ops::Idx channel_lanes(size_t plane) {
 }
 
 template <class Ops>
-void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels, size_t t0, size_t kc, size_t nr,
-                             float* v) {
+void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels, size_t image_stride, size_t t0,
+                             size_t kc, size_t nr, float* v) {
   using Vec = typename Ops::Vec;
   constexpr size_t L = Ops::kLanes;
   const size_t panels = (channels + nr - 1) / nr, per_position = position_stride(panels * kc * nr);
@@ -47,7 +47,7 @@ void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels,
             d[4 * i + j] = Ops::zero();
             continue;
           }
-          const float* base = x + (at.n * channels + c0) * plane + size_t((y0 + i) * long(g.w) + x0 + j);
+          const float* base = x + at.n * image_stride + c0 * plane + size_t((y0 + i) * long(g.w) + x0 + j);
           d[4 * i + j] = Ops::gather(base, across, active);
         }
       }
@@ -59,8 +59,8 @@ void input_to_channel_panels(const TileGrid& g, const float* x, size_t channels,
 }
 
 template <class Ops>
-void gradient_to_row_panels(const TileGrid& g, const float* gy, size_t out_channels, size_t t0, size_t kc,
-                            size_t mr, float* a) {
+void gradient_to_row_panels(const TileGrid& g, const float* gy, size_t out_channels, size_t image_stride, size_t t0,
+                            size_t kc, size_t mr, float* a) {
   using Vec = typename Ops::Vec;
   const size_t panels = (out_channels + mr - 1) / mr, per_position = position_stride(panels * kc * mr);
   const size_t plane = g.plane();
@@ -73,7 +73,7 @@ void gradient_to_row_panels(const TileGrid& g, const float* gy, size_t out_chann
     for (size_t p = 0; p < panels; ++p) {
       const size_t o0 = p * mr, lanes = std::min(mr, out_channels - o0);
       const typename Ops::Mask active = Ops::mask((1u << lanes) - 1u);
-      const float* base = gy + (at.n * out_channels + o0) * plane + y0 * g.w + x0;
+      const float* base = gy + at.n * image_stride + o0 * plane + y0 * g.w + x0;
       Vec dy[2][2];
       for (size_t r = 0; r < 2; ++r) {
         for (size_t c = 0; c < 2; ++c) {

@@ -65,6 +65,8 @@ enum WorkspacePurpose : uint32_t {
   kWsWinogradTiles = 22,
   kWsWinogradProducts = 23,
   kWsWinogradPartials = 24,
+  kWsDepthwisePlanes = 25,
+  kWsDepthwisePartials = 26,
   kWsReduce = 32,
 };
 
