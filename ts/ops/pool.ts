@@ -1,39 +1,20 @@
 /**
- * 2-D pooling on NCHW tensors: max (with the winning positions saved for
- * backward) and average. Output sizes follow PyTorch's floor mode.
+ * 2-D window pooling on NCHW tensors: max (with the winning positions saved
+ * for backward) and average, with PyTorch's output size (ceil mode too).
  */
 import { native } from '../native';
 import { allocFloat32, allocInt32, release } from '../tensor/alloc';
-import { formatShape } from '../tensor/shape';
 import { Tensor, wrap } from '../tensor/tensor';
-import { checkBoolean, checkTensor } from './checks';
-import { pair, slidingOutput } from './conv-args';
 import { apply, OpDef } from './define';
+import {
+  AVG_POOL_OPTIONS, AvgPool2dOptions, MAX_POOL_OPTIONS, MaxPool2dOptions, PoolGeometry, PoolPair, poolGeometry, poolOptions, poolWindow,
+} from './pool-args';
 
-interface PoolGeometry {
-  n: number; c: number; h: number; w: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
-  oh: number; ow: number;
-  countIncludePad: boolean;
-}
+export type { AvgPool2dOptions, MaxPool2dOptions, PoolPair } from './pool-args';
 
-function poolGeometry(
-  x: Tensor, kernel: unknown, stride: unknown, padding: unknown, op: string, countIncludePad = true,
-): PoolGeometry {
-  checkTensor(x, op, 'input', 'float32');
-  if (x.ndim !== 4) throw new RangeError(`${op}: input must be 4-D [N, C, H, W], got shape ${formatShape(x.shape)}`);
-  const [kh, kw] = pair(kernel, op, 'kernelSize', 1);
-  const [sh, sw] = stride === undefined || stride === null ? [kh, kw] : pair(stride, op, 'stride', 1);
-  const [ph, pw] = pair(padding ?? 0, op, 'padding', 0);
-  if (2 * ph > kh || 2 * pw > kw) {
-    throw new RangeError(`${op}: padding [${ph}, ${pw}] must be at most half the kernel size [${kh}, ${kw}]`);
-  }
-  const [n, c, h, w] = x.shape;
-  const oh = slidingOutput(h, kh, sh, ph), ow = slidingOutput(w, kw, sw, pw);
-  if (oh < 1 || ow < 1) {
-    throw new RangeError(`${op}: the ${kh}x${kw} window (padding [${ph}, ${pw}]) does not fit the input of shape ${formatShape(x.shape)}`);
-  }
-  return { n, c, h, w, kh, kw, sh, sw, ph, pw, oh, ow, countIncludePad };
+/** The window arguments every window-pool binding takes after n, c, h, w. */
+function windowArgs(g: PoolGeometry): [number, number, number, number, number, number] {
+  return [g.kh, g.kw, g.sh, g.sw, g.ph, g.pw];
 }
 
 const maxPoolDef: OpDef<PoolGeometry, Int32Array> = {
@@ -42,7 +23,7 @@ const maxPoolDef: OpDef<PoolGeometry, Int32Array> = {
   forward([x], out, g) {
     const indices = allocInt32(out.length);
     if (out.length > 0) {
-      native().maxPool2dForward(x._f32('maxPool2d'), out, indices, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw);
+      native().maxPool2dForward(x._f32('maxPool2d'), out, indices, g.n, g.c, g.h, g.w, ...windowArgs(g), g.dh, g.dw, g.ceilMode);
     }
     return indices;
   },
@@ -54,11 +35,18 @@ const maxPoolDef: OpDef<PoolGeometry, Int32Array> = {
   free: (indices) => release(indices),
 };
 
-/** Max over kernelSize windows (stride defaults to the kernel size) of x [N, C, H, W]. */
-export function maxPool2d(
-  x: Tensor, kernelSize: number | [number, number], stride?: number | [number, number] | null, padding: number | [number, number] = 0,
-): Tensor {
-  return apply(maxPoolDef, [x], poolGeometry(x, kernelSize, stride, padding, 'maxPool2d'));
+/**
+ * Max over kernelSize windows of x [N, C, H, W], as PyTorch's F.max_pool2d:
+ * maxPool2d(x, kernelSize, { stride, padding, dilation, ceilMode }), or the
+ * positional maxPool2d(x, kernelSize, stride?, padding?). The stride defaults
+ * to the kernel size.
+ */
+export function maxPool2d(x: Tensor, kernelSize: PoolPair, options?: MaxPool2dOptions): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: PoolPair, stride?: PoolPair | null, padding?: PoolPair): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: PoolPair, strideOrOptions?: PoolPair | null | MaxPool2dOptions, padding?: PoolPair): Tensor {
+  const options = poolOptions('maxPool2d', strideOrOptions, [padding], MAX_POOL_OPTIONS);
+  const win = poolWindow('maxPool2d', kernelSize, options, MAX_POOL_OPTIONS);
+  return apply(maxPoolDef, [x], poolGeometry(x, win, 'maxPool2d'));
 }
 
 const avgPoolDef: OpDef<PoolGeometry> = {
@@ -66,27 +54,33 @@ const avgPoolDef: OpDef<PoolGeometry> = {
   shape: (_, g) => [g.n, g.c, g.oh, g.ow],
   forward([x], out, g) {
     if (out.length > 0) {
-      native().avgPool2dForward(x._f32('avgPool2d'), out, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.countIncludePad);
+      native().avgPool2dForward(x._f32('avgPool2d'), out, g.n, g.c, g.h, g.w, ...windowArgs(g), g.countIncludePad, g.ceilMode);
     }
     return undefined;
   },
   backward(gy, { inputs: [x], attrs: g }) {
     const gx = allocFloat32(x.numel);
     if (gx.length > 0) {
-      native().avgPool2dBackward(gy._f32('avgPool2d'), gx, g.n, g.c, g.h, g.w, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.countIncludePad);
+      native().avgPool2dBackward(gy._f32('avgPool2d'), gx, g.n, g.c, g.h, g.w, ...windowArgs(g), g.countIncludePad, g.ceilMode);
     }
     return [wrap(gx, x.shape)];
   },
 };
 
 /**
- * Mean over kernelSize windows of x [N, C, H, W]; padded positions count in
- * the divisor unless countIncludePad is false (PyTorch's default is true).
+ * Mean over kernelSize windows of x [N, C, H, W], as PyTorch's F.avg_pool2d:
+ * avgPool2d(x, kernelSize, { stride, padding, ceilMode, countIncludePad }), or
+ * the positional avgPool2d(x, kernelSize, stride?, padding?, countIncludePad?).
+ * Padded positions count in the divisor unless countIncludePad is false
+ * (PyTorch's default is true); a ceil-mode window that runs past the padding
+ * counts only the positions up to it.
  */
+export function avgPool2d(x: Tensor, kernelSize: PoolPair, options?: AvgPool2dOptions): Tensor;
+export function avgPool2d(x: Tensor, kernelSize: PoolPair, stride?: PoolPair | null, padding?: PoolPair, countIncludePad?: boolean): Tensor;
 export function avgPool2d(
-  x: Tensor, kernelSize: number | [number, number], stride?: number | [number, number] | null, padding: number | [number, number] = 0,
-  countIncludePad = true,
+  x: Tensor, kernelSize: PoolPair, strideOrOptions?: PoolPair | null | AvgPool2dOptions, padding?: PoolPair, countIncludePad?: boolean,
 ): Tensor {
-  checkBoolean(countIncludePad, 'avgPool2d', 'countIncludePad');
-  return apply(avgPoolDef, [x], poolGeometry(x, kernelSize, stride, padding, 'avgPool2d', countIncludePad));
+  const options = poolOptions('avgPool2d', strideOrOptions, [padding, countIncludePad], AVG_POOL_OPTIONS);
+  const win = poolWindow('avgPool2d', kernelSize, options, AVG_POOL_OPTIONS);
+  return apply(avgPoolDef, [x], poolGeometry(x, win, 'avgPool2d'));
 }

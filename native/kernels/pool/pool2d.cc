@@ -1,26 +1,16 @@
-// Pooling drivers: planes are independent, so threads split the (n, c) planes
-// and each plane goes to the fastest kernel its geometry and the ISA allow.
+// Pooling drivers: threads split the (n, c) planes and each plane goes to the
+// fastest kernel its geometry and the ISA allow.
 #include "pool/pool2d.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 
+#include "pool/for_each_plane.h"
 #include "pool/pool2d_planes.h"
 
 namespace dendrite {
 namespace {
-
-// Elements per task below which another thread does not pay.
-constexpr size_t kMinTaskElements = 32768;
-
-template <class Fn>
-void for_each_plane(const Context& ctx, size_t planes, size_t plane_elements, Fn&& fn) {
-  const size_t min_planes = std::max<size_t>(1, kMinTaskElements / std::max<size_t>(plane_elements, 1));
-  parallel_for(ctx, planes, min_planes, [&](size_t p0, size_t p1, int) {
-    for (size_t p = p0; p < p1; ++p) fn(p);
-  });
-}
 
 bool use_avx2_2x2(const Context& ctx, const Pool2dGeometry& g) {
 #ifdef DENDRITE_POOL_HAS_AVX2

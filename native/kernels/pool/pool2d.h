@@ -11,9 +11,9 @@
 
 namespace dendrite {
 
-// out = max over each window; indices = flat position iy·w + ix of the max
-// inside its (n, c) plane (the first one in row-major window order; a NaN
-// wins and propagates). Padding never wins.
+// out = max over each (dilated) window; indices = flat position iy·w + ix of
+// the max inside its (n, c) plane (the first one in row-major window order; a
+// NaN wins and propagates). Padding never wins.
 void maxpool2d_forward(const Context& ctx, const Pool2dGeometry& g, const float* x, float* out,
                        int32_t* indices);
 
@@ -22,8 +22,10 @@ void maxpool2d_forward(const Context& ctx, const Pool2dGeometry& g, const float*
 bool maxpool2d_backward(const Context& ctx, const float* gy, const int32_t* indices, float* gx,
                         size_t planes, size_t in_plane, size_t out_plane);
 
-// out = mean over each window; the divisor is kh·kw with count_include_pad,
-// else the number of window elements inside the image.
+// out = mean over each window (dilation must be 1); the divisor is, with
+// count_include_pad, the window's positions inside the padded input (kh·kw
+// unless a ceil-mode window runs past the right padding), else the number of
+// window elements inside the image.
 void avgpool2d_forward(const Context& ctx, const Pool2dGeometry& g, const float* x, float* out,
                        bool count_include_pad);
 

@@ -1,5 +1,6 @@
 // Pooling kernels against a plain double-precision reference on awkward
-// shapes, with ties and NaNs, both ISA paths and 1 and 2 threads.
+// shapes (ceil mode and dilation included), with ties and NaNs, every ISA path
+// and 1 and 2 threads.
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -24,10 +25,11 @@ struct PoolRng {
 };
 
 Pool2dGeometry pool(size_t n, size_t c, size_t h, size_t w, size_t kh, size_t kw, size_t sh, size_t sw,
-                    size_t ph, size_t pw) {
+                    size_t ph, size_t pw, bool ceil_mode = false, size_t dh = 1, size_t dw = 1) {
   Pool2dGeometry g;
   g.n = n, g.c = c, g.h = h, g.w = w, g.kh = kh, g.kw = kw;
   g.stride_h = sh, g.stride_w = sw, g.pad_h = ph, g.pad_w = pw;
+  g.ceil_mode = ceil_mode, g.dilation_h = dh, g.dilation_w = dw;
   return g;
 }
 
@@ -35,18 +37,32 @@ std::string describe(const Pool2dGeometry& g) {
   return std::to_string(g.n) + "x" + std::to_string(g.c) + "x" + std::to_string(g.h) + "x" +
          std::to_string(g.w) + " k" + std::to_string(g.kh) + "x" + std::to_string(g.kw) + " s" +
          std::to_string(g.stride_h) + "," + std::to_string(g.stride_w) + " p" + std::to_string(g.pad_h) +
-         "," + std::to_string(g.pad_w);
+         "," + std::to_string(g.pad_w) + " d" + std::to_string(g.dilation_h) + "," + std::to_string(g.dilation_w) +
+         (g.ceil_mode ? " ceil" : "");
 }
 
-// Input positions of window (oy, ox), in row-major order.
-std::vector<size_t> window(const Pool2dGeometry& g, size_t oy, size_t ox) {
+// Input positions of window (oy, ox), in row-major order, and how many window
+// positions lie inside the padded input [−pad, in + pad) (PyTorch's divisor
+// with count_include_pad).
+struct Window {
   std::vector<size_t> at;
-  for (size_t i = 0; i < g.kh; ++i)
+  size_t padded = 0;
+};
+
+Window window(const Pool2dGeometry& g, size_t oy, size_t ox) {
+  Window win;
+  size_t rows = 0, cols = 0;
+  for (size_t i = 0; i < g.kh; ++i) {
+    long iy = long(oy * g.stride_h + i * g.dilation_h) - long(g.pad_h);
+    if (iy < long(g.h + g.pad_h)) ++rows;
     for (size_t j = 0; j < g.kw; ++j) {
-      long iy = long(oy * g.stride_h + i) - long(g.pad_h), ix = long(ox * g.stride_w + j) - long(g.pad_w);
-      if (iy >= 0 && ix >= 0 && iy < long(g.h) && ix < long(g.w)) at.push_back(size_t(iy) * g.w + size_t(ix));
+      long ix = long(ox * g.stride_w + j * g.dilation_w) - long(g.pad_w);
+      if (i == 0 && ix < long(g.w + g.pad_w)) ++cols;
+      if (iy >= 0 && ix >= 0 && iy < long(g.h) && ix < long(g.w)) win.at.push_back(size_t(iy) * g.w + size_t(ix));
     }
-  return at;
+  }
+  win.padded = rows * cols;
+  return win;
 }
 
 // Data with many exact ties (a few distinct values) and, optionally, NaNs.
@@ -81,7 +97,10 @@ void check_pool(Pool2dGeometry g, uint64_t seed) {
       for (size_t oy = 0; oy < g.oh; ++oy)
         for (size_t ox = 0; ox < g.ow; ++ox) {
           const size_t o = p * on + oy * g.ow + ox;
-          auto at = window(g, oy, ox);
+          const Window win = window(g, oy, ox);
+          const std::vector<size_t>& at = win.at;
+          CHECK(!at.empty()) << "empty window " << describe(g);
+          if (at.empty()) return;
           size_t best = at[0];
           double sum = 0;
           for (size_t a : at) {
@@ -92,7 +111,7 @@ void check_pool(Pool2dGeometry g, uint64_t seed) {
           max_ref[o] = x[p * in + best], idx_ref[o] = int32_t(best);
           max_grad_ref[p * in + best] += gy[o];
           for (int inc = 0; inc < 2; ++inc) {
-            double div = inc ? double(g.kh * g.kw) : double(at.size());
+            double div = inc ? double(win.padded) : double(at.size());
             avg_ref[inc][o] = sum / div;
             for (size_t a : at) avg_grad_ref[inc][p * in + a] += gy[o] / div;
           }
@@ -119,7 +138,8 @@ void check_pool(Pool2dGeometry g, uint64_t seed) {
         for (size_t i = 0; i < gx.size(); ++i)
           if (!(std::fabs(gx[i] - max_grad_ref[i]) <= 1e-6 * (1 + std::fabs(max_grad_ref[i])))) grad_ok = false;
         CHECK(grad_ok) << "max backward " << where;
-        if (data_kind == 2) continue;  // averages of NaN are NaN; nothing more to learn
+        // Averages of NaN are NaN, nothing more to learn; average pooling has no dilation.
+        if (data_kind == 2 || g.dilation_h != 1 || g.dilation_w != 1) continue;
         for (int inc = 0; inc < 2; ++inc) {
           std::vector<float> avg(planes * on, NAN), agx(planes * in, NAN);
           avgpool2d_forward(ctx, g, x.data(), avg.data(), inc == 1);
@@ -156,6 +176,22 @@ TEST(pool2d_awkward_shapes) {
   check_pool(pool(7, 5, 3, 4, 2, 2, 1, 2, 1, 1), seed++);    // primes, pad = k/2
 }
 
+TEST(pool2d_ceil_mode_and_dilation) {
+  uint64_t seed = 100;
+  //              n  c  h   w  kh kw sh sw ph pw ceil  dh dw
+  check_pool(pool(2, 3, 5, 5, 2, 2, 2, 2, 0, 0, true), seed++);          // odd sizes: last window clipped
+  check_pool(pool(1, 2, 17, 35, 2, 2, 2, 2, 0, 0, true), seed++);        // 2x2 stride 2 rows past the fast path
+  check_pool(pool(1, 2, 16, 16, 2, 2, 2, 2, 0, 0, true), seed++);        // even: same as floor mode
+  check_pool(pool(2, 2, 6, 7, 3, 3, 2, 2, 1, 1, true), seed++);          // padded: divisor stops at in + pad
+  check_pool(pool(1, 3, 5, 6, 3, 2, 2, 2, 1, 1, true), seed++);          // the last window would start in the padding
+  check_pool(pool(1, 1, 1, 1, 2, 2, 2, 2, 1, 1, true), seed++);          // 1×1 image, padded
+  check_pool(pool(3, 2, 7, 11, 3, 4, 3, 3, 1, 2, true), seed++);         // primes, stride 3
+  check_pool(pool(1, 1, 2, 3, 3, 3, 3, 3, 1, 1, true), seed++);          // one window, mostly padding
+  check_pool(pool(2, 2, 9, 10, 3, 3, 1, 1, 1, 1, false, 2, 2), seed++);  // dilated, padded
+  check_pool(pool(1, 3, 13, 7, 3, 2, 2, 1, 1, 1, true, 3, 2), seed++);   // dilated, ceil mode
+  check_pool(pool(1, 1, 4, 5, 2, 2, 1, 1, 1, 1, false, 4, 5), seed++);   // dilation as large as the input
+}
+
 TEST(pool2d_geometry_checks) {
   Pool2dGeometry g = pool(1, 1, 4, 4, 5, 2, 1, 1, 0, 0);
   CHECK(!pool2d_geometry_resolve(g));  // kernel larger than the input
@@ -167,6 +203,19 @@ TEST(pool2d_geometry_checks) {
   CHECK(!pool2d_geometry_resolve(g));  // stride 0
   g = pool(1, 1, 0, 4, 2, 2, 1, 1, 1, 0);
   CHECK(!pool2d_geometry_resolve(g));  // empty input
+  // Ceil mode: 5 wide, k2 s2 gives 3 outputs, the last one clipped.
+  g = pool(1, 1, 5, 5, 2, 2, 2, 2, 0, 0, true);
+  CHECK(pool2d_geometry_resolve(g) && g.oh == 3 && g.ow == 3) << g.oh << "x" << g.ow;
+  // Ceil mode drops a window that would start in the right padding: in 5, k2 s2 p1 gives 3, not 4.
+  g = pool(1, 1, 5, 5, 2, 2, 2, 2, 1, 1, true);
+  CHECK(pool2d_geometry_resolve(g) && g.oh == 3) << g.oh;
+  // A dilated window over a short input that starts in the padding can miss every position.
+  g = pool(1, 1, 2, 2, 2, 2, 1, 1, 1, 1, false, 3, 3);
+  CHECK(!pool2d_geometry_resolve(g));
+  g.dilation_h = 0;
+  CHECK(!pool2d_geometry_resolve(g));  // dilation 0
+  g = pool(1, 1, 4, 4, 3, 3, 1, 1, 0, 0, false, 2, 1);
+  CHECK(!pool2d_geometry_resolve(g));  // dilated span 5 > 4
 }
 
 TEST(maxpool2d_backward_rejects_bad_indices) {
