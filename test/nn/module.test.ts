@@ -151,3 +151,160 @@ test('Sequential computes ReLU → MaxPool2d as pool-then-ReLU with the same val
   const y = fused.y as number[][][][];
   expect(y.flat(3).filter((v) => v === 0).length).toBeGreaterThan(4);
 });
+
+describe('an error inside a submodule names it', () => {
+  const nested = () =>
+    new nn.Sequential(new nn.Sequential(new nn.Flatten(), new nn.ReLU(), new nn.Linear(4, 3)), new nn.Linear(3, 2));
+
+  test('dotted path and class in front, once, with the same class and the original as cause', () => {
+    const model = nested();
+    let caught: unknown = null;
+    try {
+      model.call(dd.ones([2, 5]));
+    } catch (e) {
+      caught = e;
+    }
+    const err = caught as Error & { cause: Error };
+    let original: Error | null = null;
+    try {
+      (model[0] as dd.nn.Sequential)[2].forward(dd.ones([2, 5]));
+    } catch (e) {
+      original = e as Error;
+    }
+    expect(original).toBeInstanceOf(RangeError);
+    expect(err).toBeInstanceOf(RangeError);
+    expect(err.message).toBe(`0.2 (Linear): ${original!.message}`);
+    expect(err.cause).toBeInstanceOf(RangeError);
+    expect(err.cause.message).toBe(original!.message);
+    // The stack still points where the error was thrown.
+    expect(err.stack!.split('\n')[0]).toBe(`RangeError: ${err.message}`);
+    expect(err.stack).toContain('matmul');
+  });
+
+  test('fields name the path of a custom module; the module called itself adds no prefix', () => {
+    class Net extends nn.Module {
+      body = new nn.Linear(3, 3);
+      heads = [new nn.Linear(3, 2), new nn.Linear(3, 1)];
+      forward(x: dd.Tensor) {
+        if (x.ndim !== 2) throw new TypeError('Net: expected a 2-D input');
+        const h = this.body.call(x);
+        return this.heads[1].call(h.narrow(1, 0, 2)); // wrong width on purpose
+      }
+    }
+    expect(() => new Net().call(dd.ones([1, 3]))).toThrow(/^heads\.1 \(Linear\): linear: /);
+    expect(() => new Net().call(dd.ones([3]))).toThrow(new TypeError('Net: expected a 2-D input'));
+    // Calling a layer directly: its own message, unprefixed.
+    expect(() => new nn.Linear(4, 3).call(dd.ones([2, 5]))).toThrow(/^linear: /);
+  });
+
+  test('an error class of its own is kept, with its fields', () => {
+    class ShapeProblem extends Error {
+      constructor(readonly code: string, detail: string) {
+        super(`shape problem: ${detail}`);
+        this.name = 'ShapeProblem';
+      }
+    }
+    class Picky extends nn.Module {
+      forward(): dd.Tensor {
+        throw new ShapeProblem('E_PICKY', 'never happy');
+      }
+    }
+    const model = new nn.Sequential(new nn.Identity(), new Picky());
+    let caught: unknown = null;
+    try {
+      model.call(dd.ones([1]));
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(ShapeProblem);
+    expect((caught as ShapeProblem).message).toBe('1 (Picky): shape problem: never happy');
+    expect((caught as ShapeProblem).code).toBe('E_PICKY');
+    expect(((caught as Error).cause as Error).message).toBe('shape problem: never happy');
+  });
+});
+
+describe('registerBuffer', () => {
+  class Norm extends nn.Module {
+    running_mean!: dd.Tensor;
+    running_var!: dd.Tensor;
+    num_batches_tracked!: dd.Tensor;
+    scratch!: dd.Tensor | null;
+    weight = nn.parameter(dd.ones([2]));
+    constructor() {
+      super();
+      this.registerBuffer('running_mean', dd.zeros([2]));
+      this.registerBuffer('running_var', dd.ones([2]));
+      this.registerBuffer('num_batches_tracked', dd.zeros([], { dtype: 'int32' }));
+      this.registerBuffer('scratch', dd.zeros([2]), { persistent: false });
+    }
+    forward(x: dd.Tensor) {
+      return x.sub(this.running_mean).mul(this.weight);
+    }
+  }
+
+  test('sets the field; state dict names are the registered names', () => {
+    const m = new nn.Sequential(new nn.Linear(2, 2), new Norm());
+    const norm = m[1] as Norm;
+    expect(norm.running_var.toArray()).toEqual([1, 1]);
+    expect(Object.keys(m.stateDict())).toEqual(['0.weight', '0.bias', '1.weight', '1.running_mean', '1.running_var', '1.num_batches_tracked']);
+    expect([...m.namedBuffers()].map(([n]) => n)).toEqual(['1.running_mean', '1.running_var', '1.num_batches_tracked', '1.scratch']);
+    expect(m.stateDict()['1.num_batches_tracked'].dtype).toBe('int32');
+  });
+
+  test('the field is the source of truth: reassigning it is what the state dict sees and loads into', () => {
+    const m = new Norm();
+    m.running_mean = dd.tensor([5, 6]);
+    expect(m.stateDict().running_mean.toArray()).toEqual([5, 6]);
+    const fresh = m.running_mean;
+    m.loadStateDict({ ...m.stateDict(), running_mean: dd.tensor([7, 8]) });
+    expect(m.running_mean).toBe(fresh);
+    expect(fresh.toArray()).toEqual([7, 8]);
+    m.scratch = null;
+    expect([...m.namedBuffers()].map(([n]) => n)).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
+    (m as unknown as { running_var: number }).running_var = 3;
+    expect(() => m.stateDict()).toThrow(/Norm: the buffer 'running_var' holds number; a buffer field must hold a Tensor or null/);
+  });
+
+  test('a buffer is never a parameter, even one that requires grad', () => {
+    const m = new Norm();
+    m.running_mean = dd.zeros([2], { requiresGrad: true });
+    expect([...m.namedParameters()].map(([n]) => n)).toEqual(['weight']);
+  });
+
+  test('non-persistent buffers stay out of the state dict, and loading one is unexpected', () => {
+    const m = new Norm();
+    expect(Object.keys(m.stateDict())).not.toContain('scratch');
+    expect(() => m.loadStateDict({ ...m.stateDict(), scratch: dd.zeros([2]) })).toThrow(/unexpected keys: scratch/);
+  });
+
+  test('names that clash are refused', () => {
+    const m = new Norm();
+    expect(() => m.registerBuffer('weight', dd.zeros([2]))).toThrow(/Norm\.registerBuffer: 'weight' is already a parameter/);
+    expect(() => m.registerBuffer('training', dd.zeros([2]))).toThrow(/'training' is a method or property of Norm/);
+    expect(() => m.registerParameter('running_mean', dd.zeros([2]))).toThrow(/'running_mean' is already a buffer/);
+    expect(() => m.registerBuffer('x', dd.zeros([1]), { persistant: false } as never)).toThrow(/unknown option "persistant".*persistent/);
+    expect(() => m.registerBuffer('x', [1, 2] as never)).toThrow(/'x' must be a Tensor or null/);
+  });
+});
+
+test('requiresGrad_(false) freezes: parameters() still lists them, an optimizer step leaves them alone', () => {
+  dd.manualSeed(5);
+  const model = new nn.Sequential(new nn.Linear(3, 4), new nn.ReLU(), new nn.Linear(4, 2));
+  const frozen = model[0] as dd.nn.Linear;
+  expect(frozen.requiresGrad_(false)).toBe(frozen);
+  expect(model.parameters()).toHaveLength(4);
+  const before = frozen.weight.toArray();
+  const headBefore = (model[2] as dd.nn.Linear).weight.toArray();
+  const opt = new dd.optim.SGD(model.parameters(), { lr: 0.5, momentum: 0.9 });
+  for (let step = 0; step < 2; step++) {
+    opt.zeroGrad();
+    model.call(dd.randn([5, 3])).square().mean().backward();
+    opt.step();
+  }
+  expect(frozen.weight.grad).toBeNull();
+  expect(frozen.weight.toArray()).toEqual(before);
+  expect((model[2] as dd.nn.Linear).weight.toArray()).not.toEqual(headBefore);
+  model.requiresGrad_();
+  expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
+  expect(() => model.requiresGrad_('no' as never)).toThrow(/requiresGrad_: expected a boolean/);
+});

@@ -1,6 +1,9 @@
 /**
- * backward(): walks the graph once, in reverse topological order from the
- * tensor it was called on, and accumulates gradients.
+ * The traversal behind backward() and grad(): walks the graph once, in
+ * reverse topological order from the tensors it starts at, and hands every
+ * gradient it computes to a sink. backward()'s sink accumulates into .grad
+ * (leaves, and tensors that called retainGrad()); grad()'s sink (grad.ts)
+ * collects the gradients of chosen tensors and touches no .grad.
  *
  * Each node's output gradient is complete before its rule runs (all of the
  * node's consumers come earlier in the order); contributions to the same
@@ -17,6 +20,7 @@ import { Storage } from '../tensor/storage';
 import { Tensor, wrap } from '../tensor/tensor';
 import { noGrad } from './grad-mode';
 import type { GradNode } from './node';
+import { rejectUnknownOptions } from '../options';
 
 export interface BackwardOptions {
   /** Keep the graph's saved values so backward can go through it again. */
@@ -31,9 +35,28 @@ export interface BackwardOptions {
   freeActivations?: boolean;
 }
 
+/** Where a traversal's gradients go. Buffers handed to it belong to the engine unless it takes them. */
+export interface GradientSink {
+  /** Called once with the nodes about to run, consumers first (to plan which to run). */
+  plan?(order: readonly GradNode[]): void;
+  /** Which inputs of `node` need a gradient; null skips the node (its rule does not run, its graph is kept). */
+  needs(node: GradNode): readonly boolean[] | null;
+  /** The complete gradient of `node`'s output, before its rule runs (the sink copies what it keeps). */
+  atNode(node: GradNode, gradient: Float32Array): void;
+  /** A gradient reaching a leaf; returns whether the sink took the buffer (else the engine recycles it). */
+  atLeaf(leaf: Tensor, gradient: Float32Array): boolean;
+}
+
+/** A tensor a traversal starts from and the gradient it starts with (owned by the engine from then on). */
+export interface Root {
+  readonly tensor: Tensor;
+  readonly seed: Float32Array;
+}
+
 function checkOptions(options: BackwardOptions | undefined): Required<BackwardOptions> {
   const o = options ?? {};
   if (typeof o !== 'object') throw new TypeError(`backward: options must be an object like { retainGraph: true }`);
+  rejectUnknownOptions(o, ['retainGraph', 'freeActivations'], 'backward');
   for (const key of ['retainGraph', 'freeActivations'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') {
       throw new TypeError(`backward: option ${key} must be a boolean, got ${typeof o[key]}`);
@@ -45,13 +68,16 @@ function checkOptions(options: BackwardOptions | undefined): Required<BackwardOp
   return { retainGraph: o.retainGraph ?? false, freeActivations: o.freeActivations ?? false };
 }
 
-/** The gradient that starts backward: ones for a one-element root, else the given one (copied). */
-function seedGradient(root: Tensor, gradient: Tensor | null | undefined): Float32Array {
+/**
+ * The gradient that starts a traversal at `root`: ones for a one-element
+ * root, else the given one (copied). `what` names the root in messages.
+ */
+export function seedGradient(root: Tensor, gradient: Tensor | null | undefined, where: string, what = 'the tensor'): Float32Array {
   const n = root.numel;
   if (gradient === undefined || gradient === null) {
     if (n !== 1) {
       throw new RangeError(
-        `backward: a gradient is needed for a tensor with ${n} elements (shape ${formatShape(root.shape)}); ` +
+        `${where}: a gradient is needed for ${what === 'the tensor' ? 'a tensor' : what} with ${n} elements (shape ${formatShape(root.shape)}); ` +
           'only one-element tensors (a loss) get the implicit gradient 1. Pass one of that shape, e.g. t.backward(dd.onesLike(t))',
       );
     }
@@ -59,39 +85,43 @@ function seedGradient(root: Tensor, gradient: Tensor | null | undefined): Float3
     seed[0] = 1;
     return seed;
   }
-  if (!(gradient instanceof Tensor)) throw new TypeError('backward: gradient must be a Tensor');
-  if (gradient.dtype !== 'float32') throw new TypeError(`backward: gradient must be float32, got ${gradient.dtype}`);
+  if (!(gradient instanceof Tensor)) throw new TypeError(`${where}: the gradient for ${what} must be a Tensor`);
+  if (gradient.dtype !== 'float32') throw new TypeError(`${where}: the gradient for ${what} must be float32, got ${gradient.dtype}`);
   if (!shapesEqual(gradient.shape, root.shape)) {
-    throw new RangeError(`backward: gradient shape ${formatShape(gradient.shape)} does not match the tensor's shape ${formatShape(root.shape)}`);
+    throw new RangeError(`${where}: gradient shape ${formatShape(gradient.shape)} does not match ${what}'s shape ${formatShape(root.shape)}`);
   }
   const seed = allocFloat32(n);
-  seed.set(gradient._f32('backward'));
+  seed.set(gradient._f32(where));
   return seed;
 }
 
-/** Nodes reachable from `root`, each after every node that consumes its output. */
-function topologicalOrder(root: GradNode): GradNode[] {
+/** Nodes reachable from `starts`, each after every node that consumes its output. */
+function topologicalOrder(starts: readonly GradNode[]): GradNode[] {
   const order: GradNode[] = [];
-  const visited = new Set<GradNode>([root]);
+  const visited = new Set<GradNode>();
   // Iterative post-order DFS: deep graphs (long unrolled sequences) must not overflow the stack.
-  const stack: Array<{ node: GradNode; next: number }> = [{ node: root, next: 0 }];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1];
-    const inputs = top.node.inputs; // throws a clear error for a freed graph
-    let pushed = false;
-    while (top.next < inputs.length) {
-      const i = top.next++;
-      const child = inputs[i]._node;
-      if (child !== null && top.node.needs[i] && !visited.has(child)) {
-        visited.add(child);
-        stack.push({ node: child, next: 0 });
-        pushed = true;
-        break;
+  for (const start of starts) {
+    if (visited.has(start)) continue;
+    visited.add(start);
+    const stack: Array<{ node: GradNode; next: number }> = [{ node: start, next: 0 }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const inputs = top.node.inputs; // throws a clear error for a freed graph
+      let pushed = false;
+      while (top.next < inputs.length) {
+        const i = top.next++;
+        const child = inputs[i]._node;
+        if (child !== null && top.node.needs[i] && !visited.has(child)) {
+          visited.add(child);
+          stack.push({ node: child, next: 0 });
+          pushed = true;
+          break;
+        }
       }
-    }
-    if (!pushed) {
-      order.push(top.node);
-      stack.pop();
+      if (!pushed) {
+        order.push(top.node);
+        stack.pop();
+      }
     }
   }
   return order.reverse();
@@ -110,115 +140,190 @@ function accumulateLeaf(leaf: Tensor, grad: Float32Array): boolean {
   return false;
 }
 
+/** backward()'s sink: every gradient into .grad of leaves and of tensors that retain theirs. */
+const accumulateIntoGrad: GradientSink = {
+  needs: (node) => node.needs,
+  atNode(node, g) {
+    if (!node.retainsGrad) return;
+    const output = node.output!;
+    if (output._grad === null) {
+      const copy = allocFloat32(g.length);
+      copy.set(g);
+      output._grad = new Tensor(new Storage(copy, true), output.shape, 'float32');
+    } else {
+      native().axpy(1, g, output._grad._f32('backward'));
+    }
+  },
+  atLeaf: accumulateLeaf,
+};
+
 /**
- * Backpropagates from `root`: root.backward(), root.backward(gradient),
- * root.backward({ retainGraph: true }) or root.backward(gradient, options).
+ * Hands a gradient of `t` on: a leaf's to the sink, else into the pending
+ * sum of t's node. Returns whether the buffer was taken (else the caller
+ * still owns it).
  */
-export function backward(root: Tensor, gradient?: Tensor | BackwardOptions | null, options?: BackwardOptions): void {
-  if (!(root instanceof Tensor)) throw new TypeError('backward: expected a Tensor');
-  if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor)) {
-    if (typeof gradient !== 'object' || options !== undefined) throw new TypeError('backward: gradient must be a Tensor');
-    options = gradient;
-    gradient = undefined;
+function deliver(t: Tensor, buf: Float32Array, pending: Map<GradNode, Float32Array>, sink: GradientSink): boolean {
+  const node = t._node;
+  if (node === null) return sink.atLeaf(t, buf);
+  const existing = pending.get(node);
+  if (existing === undefined) {
+    pending.set(node, buf);
+    return true;
   }
-  const opts = checkOptions(options);
-  if (!root._requiresGrad) {
-    throw new Error(
-      'backward: this tensor does not require grad and has no gradFn: none of the tensors it was computed from ' +
-        'requires grad, or it was computed inside noGrad()',
-    );
-  }
-  const seed = seedGradient(root, gradient);
-  const rootNode = root._node;
-  if (rootNode === null) {
-    if (!accumulateLeaf(root, seed)) release(seed);
-    return;
-  }
-  const order = topologicalOrder(rootNode);
-  noGrad(() => runNodes(order, rootNode, seed, opts.retainGraph));
-  if (opts.freeActivations) freeActivations(order, root);
+  native().axpy(1, buf, existing);
+  return false;
 }
 
-function runNodes(order: GradNode[], rootNode: GradNode, seed: Float32Array, retainGraph: boolean): void {
-  const pending = new Map<GradNode, Float32Array>([[rootNode, seed]]);
+/**
+ * Propagates the roots' seeds backward through the graph into `sink`;
+ * returns the nodes visited. Takes ownership of every seed, also on error.
+ */
+export function propagate(roots: readonly Root[], sink: GradientSink, retainGraph: boolean): GradNode[] {
+  const pending = new Map<GradNode, Float32Array>();
   try {
-    for (const node of order) {
-      const g = pending.get(node);
-      pending.delete(node);
-      const output = node.output!;
-      if (g === undefined) {
-        // No gradient reached this node (its consumers gave none): nothing flows further.
-        if (!retainGraph) node.free();
-        continue;
-      }
-      if (node.retainsGrad) {
-        const copy = allocFloat32(g.length);
-        copy.set(g);
-        if (output._grad === null) output._grad = new Tensor(new Storage(copy, true), output.shape, 'float32');
-        else {
-          native().axpy(1, copy, output._grad._f32('backward'));
-          release(copy);
-        }
-      }
-      const inputs = node.inputs;
-      const token = openScope();
-      let grads: ReadonlyArray<Tensor | null>;
-      try {
-        grads = node.apply(wrap(g, output.shape));
-      } finally {
-        closeScope(token);
-      }
-      // Buffers the engine may keep or recycle: this rule's allocations and g
-      // itself. Each is either taken (now a pending or leaf gradient) or, at
-      // the end, returned to the pool.
-      const owned = new Set<Scoped>(token);
-      owned.add(g);
-      const taken = new Set<Scoped>();
-      for (let i = 0; i < inputs.length; i++) {
-        const gi = grads[i];
-        if (!node.needs[i] || gi === null || gi === undefined) continue;
-        const input = inputs[i];
-        if (!shapesEqual(gi.shape, input.shape)) {
-          throw new Error(
-            `dendrite internal error: the backward rule of '${node.name}' gave a gradient of shape ${formatShape(gi.shape)} for an input of shape ${formatShape(input.shape)}`,
-          );
-        }
-        let buf = gi._f32(node.name);
-        if (!owned.has(buf) || taken.has(buf)) {
-          // Not ours to keep (or already given to another input): copy.
-          const copy = allocFloat32(buf.length);
-          copy.set(buf);
-          owned.add(copy);
-          buf = copy;
-        }
-        const target = input._node;
-        if (target === null) {
-          if (accumulateLeaf(input, buf)) taken.add(buf);
-        } else {
-          const existing = pending.get(target);
-          if (existing === undefined) {
-            pending.set(target, buf);
-            taken.add(buf);
-          } else {
-            native().axpy(1, buf, existing);
-          }
-        }
-      }
-      for (const b of owned) if (!taken.has(b)) release(b);
-      if (!retainGraph) node.free();
+    const starts: GradNode[] = [];
+    for (const { tensor, seed } of roots) {
+      if (!deliver(tensor, seed, pending, sink)) release(seed);
+      if (tensor._node !== null) starts.push(tensor._node);
     }
+    const order = topologicalOrder(starts);
+    if (sink.plan) sink.plan(order);
+    noGrad(() => runNodes(order, pending, sink, retainGraph));
+    return order;
   } finally {
     for (const b of pending.values()) release(b);
   }
 }
 
-/** Returns the memory of the graph's intermediates (not the root, nothing pinned) to the pool. */
-function freeActivations(order: GradNode[], root: Tensor): void {
+function runNodes(order: GradNode[], pending: Map<GradNode, Float32Array>, sink: GradientSink, retainGraph: boolean): void {
+  for (const node of order) {
+    const g = pending.get(node);
+    pending.delete(node);
+    if (g !== undefined) sink.atNode(node, g);
+    const needs = sink.needs(node);
+    if (needs === null) {
+      release(g);
+      continue;
+    }
+    if (g === undefined) {
+      // No gradient reached this node (its consumers gave none): nothing flows further.
+      if (!retainGraph) node.free();
+      continue;
+    }
+    const output = node.output!;
+    const inputs = node.inputs;
+    const token = openScope();
+    let grads: ReadonlyArray<Tensor | null>;
+    try {
+      grads = node.apply(wrap(g, output.shape), needs);
+    } finally {
+      closeScope(token);
+    }
+    // Buffers the engine may keep or recycle: this rule's allocations and g
+    // itself. Each is either taken (now a pending or leaf gradient) or, at
+    // the end, returned to the pool.
+    const owned = new Set<Scoped>(token);
+    owned.add(g);
+    const taken = new Set<Scoped>();
+    for (let i = 0; i < inputs.length; i++) {
+      const gi = grads[i];
+      if (!needs[i] || gi === null || gi === undefined) continue;
+      const input = inputs[i];
+      if (!shapesEqual(gi.shape, input.shape)) {
+        throw new Error(
+          `dendrite internal error: the backward rule of '${node.name}' gave a gradient of shape ${formatShape(gi.shape)} for an input of shape ${formatShape(input.shape)}`,
+        );
+      }
+      let buf = gi._f32(node.name);
+      if (!owned.has(buf) || taken.has(buf)) {
+        // Not ours to keep (or already given to another input): copy.
+        const copy = allocFloat32(buf.length);
+        copy.set(buf);
+        owned.add(copy);
+        buf = copy;
+      }
+      if (deliver(input, buf, pending, sink)) taken.add(buf);
+    }
+    for (const b of owned) if (!taken.has(b)) release(b);
+    if (!retainGraph) node.free();
+  }
+}
+
+/** The tensors (one or several) and their gradients as lists of equal length, checked. */
+function rootsOf(
+  tensors: Tensor | readonly Tensor[], gradients: Tensor | ReadonlyArray<Tensor | null | undefined> | null | undefined, where: string,
+): Array<{ tensor: Tensor; gradient: Tensor | null | undefined; what: string }> {
+  if (tensors instanceof Tensor) {
+    if (Array.isArray(gradients) && gradients.length !== 1) throw new RangeError(`${where}: ${gradients.length} gradients for 1 tensor`);
+    const gradient = Array.isArray(gradients) ? gradients[0] : gradients;
+    return [{ tensor: tensors, gradient: gradient as Tensor | null | undefined, what: 'the tensor' }];
+  }
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${where}: expected a Tensor or a non-empty array of Tensors`);
+  if (gradients !== null && gradients !== undefined && !Array.isArray(gradients)) {
+    throw new TypeError(`${where}: give one gradient per tensor, as an array (null where the implicit 1 applies)`);
+  }
+  const grads = (gradients ?? []) as ReadonlyArray<Tensor | null | undefined>;
+  if (grads.length > 0 && grads.length !== tensors.length) {
+    throw new RangeError(`${where}: ${grads.length} gradients for ${tensors.length} tensors`);
+  }
+  return tensors.map((tensor, k) => {
+    if (!(tensor instanceof Tensor)) throw new TypeError(`${where}: tensor ${k} is not a Tensor`);
+    return { tensor, gradient: grads[k], what: `tensor ${k}` };
+  });
+}
+
+/** The seeds of `tensors`, allocated only once every one is valid. */
+export function seedRoots(
+  tensors: Tensor | readonly Tensor[], gradients: Tensor | ReadonlyArray<Tensor | null | undefined> | null | undefined,
+  where: string, notRequiring: (what: string) => string,
+): Root[] {
+  const entries = rootsOf(tensors, gradients, where);
+  for (const e of entries) if (!e.tensor._requiresGrad) throw new Error(`${where}: ${notRequiring(e.what)}`);
+  const roots: Root[] = [];
+  try {
+    for (const e of entries) roots.push({ tensor: e.tensor, seed: seedGradient(e.tensor, e.gradient, where, e.what) });
+  } catch (err) {
+    for (const r of roots) release(r.seed);
+    throw err;
+  }
+  return roots;
+}
+
+/**
+ * Backpropagates from `root` (or several roots at once, whose gradients
+ * add up): root.backward(), root.backward(gradient),
+ * root.backward({ retainGraph: true }) or root.backward(gradient, options).
+ */
+export function backward(
+  root: Tensor | readonly Tensor[],
+  gradient?: Tensor | ReadonlyArray<Tensor | null> | BackwardOptions | null,
+  options?: BackwardOptions,
+): void {
+  if (!(root instanceof Tensor) && !Array.isArray(root)) throw new TypeError('backward: expected a Tensor');
+  if (gradient !== null && gradient !== undefined && !(gradient instanceof Tensor) && !Array.isArray(gradient)) {
+    if (typeof gradient !== 'object' || options !== undefined) throw new TypeError('backward: gradient must be a Tensor');
+    options = gradient as BackwardOptions;
+    gradient = undefined;
+  }
+  const opts = checkOptions(options);
+  const roots = seedRoots(
+    root, gradient as Tensor | ReadonlyArray<Tensor | null> | null | undefined, 'backward',
+    (what) =>
+      `${what === 'the tensor' ? 'this tensor' : what} does not require grad and has no gradFn: none of the tensors it was computed from ` +
+      'requires grad, or it was computed inside noGrad()',
+  );
+  const order = propagate(roots, accumulateIntoGrad, opts.retainGraph);
+  if (opts.freeActivations) freeActivations(order, roots.map((r) => r.tensor));
+}
+
+/** Returns the memory of the graph's intermediates (not the roots, nothing pinned) to the pool. */
+function freeActivations(order: GradNode[], roots: readonly Tensor[]): void {
+  const kept = new Set(roots.map((r) => r._storage));
   for (const node of order) {
     const out = node.output;
-    if (out === null || out === root) continue;
+    if (out === null || roots.includes(out)) continue;
     const storage = out._storage;
-    if (storage.pinned || storage.released || storage === root._storage) continue;
+    if (storage.pinned || storage.released || kept.has(storage)) continue;
     storage.released = true;
     release(storage.data);
   }

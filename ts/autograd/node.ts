@@ -41,10 +41,14 @@ export class GradNode {
     return this.inputList === null;
   }
 
-  /** Runs the backward rule. */
-  apply(gradOutput: Tensor): ReadonlyArray<Tensor | null> {
+  /**
+   * Runs the backward rule for the inputs `needs` marks (by default every
+   * input that requires grad; grad() narrows it to the inputs on a path to
+   * what it differentiates for).
+   */
+  apply(gradOutput: Tensor, needs: readonly boolean[] = this.needs): ReadonlyArray<Tensor | null> {
     if (this.rule === null) throw this.freedError();
-    return this.rule(gradOutput, this.needs);
+    return this.rule(gradOutput, needs);
   }
 
   /** Drops the inputs and saved state so their memory can be reused or collected. */

@@ -11,13 +11,21 @@
  *     is scanned (so freezing it later, `requiresGrad = false`, keeps it a
  *     parameter; a cached op output is never taken for one).
  * `registerParameter`, `registerBuffer` and `registerModule` do the same
- * explicitly (a buffer is state saved in the state dict but not trained).
+ * explicitly (a buffer is state saved in the state dict but not trained; its
+ * field stays the source of truth: reassigning it replaces the buffer).
  * Dotted names follow the tree: `0.weight`, `features.conv1.bias`.
+ *
+ * call() runs forward with the forward hooks (hooks.ts) and names the
+ * submodule an error comes from (layer-errors.ts).
  */
 import { types } from 'util';
 import { Tensor } from '../tensor/tensor';
 import { tensor } from '../tensor/create';
+import { rejectUnknownOptions } from '../options';
 import { modeOverride } from './mode';
+import { ForwardHook, ForwardPreHook, HookList, RemovableHandle, replacedInputs } from './hooks';
+import { enterCall, leaveCall, nameLayer } from './layer-errors';
+import { summary, SummaryOptions } from './summary';
 
 const parameterTensors = new WeakSet<Tensor>();
 
@@ -87,38 +95,117 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
     this.#training = mode;
   }
 
-  private readonly explicitBuffers = new Map<string, Tensor | null>();
+  /** The buffers' field names; whether each goes into the state dict. The fields hold the tensors. */
+  #buffers = new Map<string, { persistent: boolean }>();
+  // Hook lists, made on first registration so that call() without hooks allocates nothing. Stored
+  // with their module and output types erased, so that every subclass stays assignable to Module.
+  #preHooks: HookList<ForwardPreHook<AnyModule>> | null = null;
+  #hooks: HookList<ForwardHook<AnyModule, ModuleOutput>> | null = null;
 
   /** The computation. Subclasses define it; call it through `call()` (or directly). */
   abstract forward(...inputs: Tensor[]): Out;
 
-  /** Runs the module on its inputs (the `module(x)` of PyTorch). */
+  /**
+   * Runs the module on its inputs (the `module(x)` of PyTorch): forward,
+   * with the forward hooks around it. An error escaping a submodule is
+   * rethrown with the submodule's path and class in front (same class,
+   * the original as `cause`).
+   */
   call(...inputs: Tensor[]): Out {
-    return this.forward(...inputs);
+    enterCall(this);
+    try {
+      if (this.#preHooks === null && this.#hooks === null) return this.forward(...inputs);
+      return this.callWithHooks(inputs);
+    } catch (err) {
+      throw nameLayer(err);
+    } finally {
+      leaveCall();
+    }
+  }
+
+  private callWithHooks(inputs: Tensor[]): Out {
+    const self = this as unknown as AnyModule;
+    let args = inputs;
+    for (const hook of this.#preHooks?.entries ?? []) {
+      args = replacedInputs(hook(self, args), `${this.constructor.name}.call`) ?? args;
+    }
+    let output: ModuleOutput = this.forward(...args);
+    for (const hook of this.#hooks?.entries ?? []) {
+      const replaced = hook(self, args, output);
+      if (replaced !== undefined) output = replaced;
+    }
+    return output as Out;
+  }
+
+  /**
+   * Adds a hook call() runs before forward: hook(module, inputs) may return
+   * new inputs (a Tensor or an array) or nothing. Hooks run in registration
+   * order; the handle's remove() takes it off.
+   */
+  registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
+    this.#preHooks ??= new HookList();
+    return this.#preHooks.add(hook as ForwardPreHook<AnyModule>, `${this.constructor.name}.registerForwardPreHook`);
+  }
+
+  /**
+   * Adds a hook call() runs after forward: hook(module, inputs, output) may
+   * return a replacement output or nothing. Hooks run in registration order;
+   * the handle's remove() takes it off.
+   */
+  registerForwardHook(hook: ForwardHook<this, Out>): RemovableHandle {
+    this.#hooks ??= new HookList();
+    return this.#hooks.add(hook as unknown as ForwardHook<AnyModule, ModuleOutput>, `${this.constructor.name}.registerForwardHook`);
+  }
+
+  /** @internal Whether call() runs hooks here (containers fuse children only where none would be skipped). */
+  _hasForwardHooks(): boolean {
+    return (this.#preHooks?.entries.length ?? 0) + (this.#hooks?.entries.length ?? 0) > 0;
   }
 
   /** Registers (or replaces) a parameter under `name`, as a field of the module. */
   registerParameter(name: string, t: Tensor | null): void {
     this.checkName(name, 'registerParameter');
+    if (t !== null && !(t instanceof Tensor)) throw new TypeError(`${this.constructor.name}.registerParameter: '${name}' must be a Tensor or null`);
+    if (this.#buffers.has(name)) throw new TypeError(`${this.constructor.name}.registerParameter: '${name}' is already a buffer`);
     if (t !== null) parameter(t);
     (this as unknown as Record<string, unknown>)[name] = t;
   }
 
-  /** Registers a buffer: state saved in the state dict but not trained (no gradient). */
-  registerBuffer(name: string, t: Tensor | null): void {
+  /**
+   * Registers a buffer: state that is not trained (never a parameter, even
+   * if it requires grad), kept in the field `this[name]`. The field stays
+   * the source of truth: assigning `this[name] = t` replaces the buffer
+   * (null removes it from the state). With `persistent: false` it is left
+   * out of stateDict()/loadStateDict() (namedBuffers() still lists it).
+   */
+  registerBuffer(name: string, t: Tensor | null, options: { persistent?: boolean } = {}): void {
+    const where = `${this.constructor.name}.registerBuffer`;
     this.checkName(name, 'registerBuffer');
-    this.explicitBuffers.set(name, t);
+    rejectUnknownOptions(options, ['persistent'], where);
+    const persistent = options.persistent ?? true;
+    if (typeof persistent !== 'boolean') throw new TypeError(`${where}: persistent must be a boolean, got ${typeof persistent}`);
+    if (t !== null && !(t instanceof Tensor)) throw new TypeError(`${where}: '${name}' must be a Tensor or null`);
+    const current = (this as unknown as Record<string, unknown>)[name];
+    if (!this.#buffers.has(name) && (current instanceof Module || (current instanceof Tensor && parameterTensors.has(current)))) {
+      throw new TypeError(`${where}: '${name}' is already a ${current instanceof Module ? 'submodule' : 'parameter'}`);
+    }
+    this.#buffers.set(name, { persistent });
+    (this as unknown as Record<string, unknown>)[name] = t;
   }
 
   /** Registers a submodule under `name`, as a field of the module. */
   registerModule(name: string, m: AnyModule | null): void {
     this.checkName(name, 'registerModule');
+    if (this.#buffers.has(name)) throw new TypeError(`${this.constructor.name}.registerModule: '${name}' is already a buffer`);
     (this as unknown as Record<string, unknown>)[name] = m;
   }
 
   private checkName(name: string, where: string): void {
     if (typeof name !== 'string' || name.length === 0 || name.includes('.')) {
       throw new TypeError(`${this.constructor.name}.${where}: the name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+    }
+    if (name in this && !Object.prototype.hasOwnProperty.call(this, name)) {
+      throw new TypeError(`${this.constructor.name}.${where}: '${name}' is a method or property of ${this.constructor.name}; choose another name`);
     }
   }
 
@@ -152,7 +239,20 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
 
   /** This module's own parameters (not its children's). */
   *ownNamedParameters(): Generator<[string, Tensor]> {
-    for (const [key, v] of Object.entries(this)) if (isParameterField(v)) yield [key, v];
+    for (const [key, v] of Object.entries(this)) if (!this.#buffers.has(key) && isParameterField(v)) yield [key, v];
+  }
+
+  /** This module's own buffers (not its children's), read from their fields; only persistent ones if asked. */
+  private *ownNamedBuffers(persistentOnly: boolean): Generator<[string, Tensor]> {
+    for (const [name, { persistent }] of this.#buffers) {
+      if (persistentOnly && !persistent) continue;
+      const b = (this as unknown as Record<string, unknown>)[name];
+      if (b === null || b === undefined) continue;
+      if (!(b instanceof Tensor)) {
+        throw new TypeError(`${this.constructor.name}: the buffer '${name}' holds ${typeof b}; a buffer field must hold a Tensor or null`);
+      }
+      yield [name, b];
+    }
   }
 
   /** Every parameter of the tree with its dotted name, each tensor once (shared ones under their first name). */
@@ -172,11 +272,15 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
     return [...this.namedParameters()].map(([, p]) => p);
   }
 
-  /** Every buffer of the tree with its dotted name. */
+  /** Every buffer of the tree with its dotted name (non-persistent ones too). */
   *namedBuffers(): Generator<[string, Tensor]> {
+    yield* this.buffersOfTree(false);
+  }
+
+  private *buffersOfTree(persistentOnly: boolean): Generator<[string, Tensor]> {
     for (const [prefix, m] of this.namedModules()) {
-      for (const [name, b] of m.explicitBuffers) {
-        if (b !== null) yield [prefix === '' ? name : `${prefix}.${name}`, b];
+      for (const [name, b] of (m as Module<ModuleOutput>).ownNamedBuffers(persistentOnly)) {
+        yield [prefix === '' ? name : `${prefix}.${name}`, b];
       }
     }
   }
@@ -186,6 +290,29 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
     let n = 0;
     for (const p of this.parameters()) n += p.numel;
     return n;
+  }
+
+  /**
+   * Sets requiresGrad on every parameter of the tree (false freezes them:
+   * backward gives them no gradient, so optimizers leave them alone; they
+   * stay in parameters()). Returns this.
+   */
+  requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== 'boolean') throw new TypeError(`${this.constructor.name}.requiresGrad_: expected a boolean, got ${typeof requiresGrad}`);
+    for (const p of this.parameters()) p.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /**
+   * A Keras-style table of the tree: each submodule's path and class, its
+   * output shape and its parameter count, with the totals (trainable and
+   * frozen). Computed by running forward once on zeros of
+   * [batchSize, ...inputShape] (batchSize default 1), without gradients and
+   * in evaluation mode; lazy layers learn their sizes from it. Give an array
+   * of shapes for a module taking several inputs.
+   */
+  summary(inputShape: readonly number[] | ReadonlyArray<readonly number[]>, options: SummaryOptions = {}): string {
+    return summary(this, inputShape, options);
   }
 
   /** Sets training mode on this module and every descendant; returns this. */
@@ -218,7 +345,7 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
   stateDict(): StateDict {
     const out: StateDict = {};
     for (const [name, p] of this.namedParameters()) out[name] = snapshot(p);
-    for (const [name, b] of this.namedBuffers()) out[name] = snapshot(b);
+    for (const [name, b] of this.buffersOfTree(true)) out[name] = snapshot(b);
     return out;
   }
 
@@ -231,7 +358,7 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
   loadStateDict(dict: Record<string, TensorLike>, options: { strict?: boolean } = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
     const where = `${this.constructor.name}.loadStateDict`;
-    const own = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
+    const own = new Map<string, Tensor>([...this.namedParameters(), ...this.buffersOfTree(true)]);
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
     if (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0)) {

@@ -7,6 +7,7 @@
 import * as dd from '../../../ts';
 import { TestRandom } from '../../support/random';
 import { R } from './reference';
+import { centralDifferences, worstElement } from '../../../ts/autograd/gradcheck';
 
 export interface InputSpec {
   shape: number[];
@@ -58,17 +59,10 @@ function maxAbs(a: ArrayLike<number>): number {
 /**
  * Largest per-element error ratio |a - b| / (rel·|b| + abs·max(1, max|b|)):
  * at most 1 means every element is within tolerance. NaN counts as a failure.
+ * (The library's comparison, with the absolute floor scaled to b's magnitude.)
  */
 export function toleranceRatio(a: ArrayLike<number>, b: ArrayLike<number>, rel: number, abs: number): number {
-  if (a.length !== b.length) return Infinity;
-  const floor = abs * Math.max(1, maxAbs(b));
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (Number.isNaN(d)) return Infinity;
-    worst = Math.max(worst, d / (rel * Math.abs(b[i]) + floor));
-  }
-  return worst;
+  return worstElement(a, b, abs * Math.max(1, maxAbs(b)), rel).ratio;
 }
 
 /** Largest |a - b| relative to max(1, max|b|); NaN anywhere counts as a failure. */
@@ -111,8 +105,9 @@ export function gradcheck(
   const rng = new TestRandom(seed + 1);
   const w = new Float64Array(refY.data.length).map(() => Math.fround(rng.uniform(-1, 1)));
   y.backward(dd.tensor(Float32Array.from(w), y.shape));
-  const loss = (xs: Float64Array[]) => {
-    const out = ref(...xs.map((v, i) => new R(v, specs[i].shape.slice())));
+  const xs = values.map((v, i) => new R(v, specs[i].shape.slice()));
+  const loss = () => {
+    const out = ref(...xs);
     let s = 0;
     for (let i = 0; i < out.data.length; i++) s += w[i] * out.data[i];
     return s;
@@ -120,16 +115,8 @@ export function gradcheck(
   const gradErrors: number[] = [];
   specs.forEach((s, k) => {
     if (s.grad === false) return;
-    const fd = new Float64Array(values[k].length);
-    for (let i = 0; i < fd.length; i++) {
-      const xs = values.map((v) => Float64Array.from(v));
-      const h = (options.step ?? 1e-4) * Math.max(1, Math.abs(values[k][i]));
-      xs[k][i] = values[k][i] + h;
-      const up = loss(xs);
-      xs[k][i] = values[k][i] - h;
-      const down = loss(xs);
-      fd[i] = (up - down) / (2 * h);
-    }
+    // The reference in double, perturbed in place (and restored) element by element.
+    const fd = centralDifferences(values[k], (v) => (options.step ?? 1e-4) * Math.max(1, Math.abs(v)), loss);
     const g = tensors[k].grad;
     expect(g).not.toBeNull();
     expect(g!.shape).toEqual(s.shape);

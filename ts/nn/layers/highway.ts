@@ -44,8 +44,8 @@ export class Highway extends Module {
     if (x.shape[x.shape.length - 1] !== this.dim) {
       throw new RangeError(`Highway: expected inputs whose last dimension is ${this.dim}, got shape [${x.shape.join(', ')}]`);
     }
-    const h = applyActivation(this.transform.forward(x), this.activation);
-    const t = sigmoid(this.gate.forward(x));
+    const h = applyActivation(this.transform.call(x), this.activation);
+    const t = sigmoid(this.gate.call(x));
     // T·H + (1 − T)·x, written as x + T·(H − x): one op fewer.
     return add(x, mul(t, sub(h, x)));
   }

@@ -28,7 +28,7 @@ export class Residual extends Module {
     this.block = block;
   }
   forward(x: Tensor): Tensor {
-    return addSkip(x, this.block.forward(x), 'Residual');
+    return addSkip(x, this.block.call(x), 'Residual');
   }
 }
 
@@ -59,7 +59,7 @@ export class ResidualDense extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return addSkip(x, this.fc2.forward(applyActivation(this.fc1.forward(x), this.activation)), 'ResidualDense');
+    return addSkip(x, this.fc2.call(applyActivation(this.fc1.call(x), this.activation)), 'ResidualDense');
   }
 
   override extraRepr(): string {
@@ -110,8 +110,8 @@ export class ResidualConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const fx = this.conv2.forward(relu(this.conv1.forward(x)));
-    const skip = this.shortcut === null ? x : this.shortcut.forward(x);
+    const fx = this.conv2.call(relu(this.conv1.call(x)));
+    const skip = this.shortcut === null ? x : this.shortcut.call(x);
     return relu(addSkip(skip, fx, 'ResidualConv2d'));
   }
 

@@ -38,6 +38,7 @@ export class Sequential extends Module {
     for (let i = 0; i < this.count; i++) yield this[i];
   }
 
+  /** Runs the layers through call(), so that their hooks fire and an error names the layer. */
   forward(x: Tensor): Tensor {
     let y = x;
     for (let i = 0; i < this.count; i++) {
@@ -46,16 +47,17 @@ export class Sequential extends Module {
         // relu(maxPool(x)) equals maxPool(relu(x)), values and gradients alike
         // (ReLU is non-decreasing; a window with no positive value passes no
         // gradient either way), and applies ReLU to a quarter of the values.
-        y = layer.forward(this[i + 1].forward(y));
+        y = layer.call(this[i + 1].call(y));
         i++;
         continue;
       }
-      y = layer.forward(y);
+      y = layer.call(y);
     }
     return y;
   }
 }
 
+/** Whether the pair may be swapped: a ReLU then a MaxPool2d, neither hooked (a hook would see the swap). */
 function reluThenMaxPool(layer: Module, next: Module): boolean {
-  return layer.constructor === ReLU && next.constructor === MaxPool2d;
+  return !layer._hasForwardHooks() && !next._hasForwardHooks() && layer.constructor === ReLU && next.constructor === MaxPool2d;
 }
