@@ -67,6 +67,10 @@ ArrayArg<uint8_t> ArgReader::uint8_array(size_t index, const char* name) const {
   return typed_array<uint8_t, napi_uint8_array>(*this, at(index), prefix(name), "Uint8Array");
 }
 
+ArrayArg<uint32_t> ArgReader::uint32_array(size_t index, const char* name) const {
+  return typed_array<uint32_t, napi_uint32_array>(*this, at(index), prefix(name), "Uint32Array");
+}
+
 size_t ArgReader::size(size_t index, const char* name, size_t max) const {
   Napi::Value v = at(index);
   if (!v.IsNumber()) type_error(prefix(name) + " must be a number");

@@ -29,6 +29,7 @@ class ArgReader {
   ArrayArg<float> float32_array(size_t index, const char* name) const;
   ArrayArg<int32_t> int32_array(size_t index, const char* name) const;
   ArrayArg<uint8_t> uint8_array(size_t index, const char* name) const;
+  ArrayArg<uint32_t> uint32_array(size_t index, const char* name) const;
   // A non-negative integer no larger than `max`.
   size_t size(size_t index, const char* name, size_t max = kMaxElements) const;
   // Any integer in [min, max].

@@ -12,6 +12,33 @@ test('Philox4x32-10 matches the Random123 known-answer vectors', () => {
   expect(out).toEqual([0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1]);
 });
 
+test('the native word kernel gives the blocks the JavaScript Philox gives, from any start, and checks its arguments', () => {
+  const { native } = require('../../ts/native') as typeof import('../../ts/native');
+  const key: [number, number] = [0x9e3779b9, 4321];
+  for (const first of [0, 7, 2 ** 32 - 2, 2 ** 40 + 5, 2 ** 53 - 300]) {
+    const blocks = 300;
+    const got = new Uint32Array(4 * blocks);
+    native().philoxWords(got, key[0], key[1], first);
+    const want = new Uint32Array(4 * blocks);
+    for (let b = 0; b < blocks; b++) philoxBlock((first + b) % 2 ** 32, Math.floor((first + b) / 2 ** 32), 0, 0, key[0], key[1], want, 4 * b);
+    expect(got).toEqual(want);
+  }
+  expect(() => native().philoxWords(new Uint32Array(6), 1, 2, 0)).toThrow(/philoxWords: argument 'out' must hold whole blocks/);
+  expect(() => native().philoxWords(new Uint32Array(8), 1, 2, 2 ** 53 - 1)).toThrow(/blocks past 2\^53/);
+  expect(() => native().philoxWords(new Float32Array(8) as never, 1, 2, 0)).toThrow(TypeError);
+  expect(() => native().philoxWords(new Uint32Array(8), -1, 2, 0)).toThrow(RangeError);
+});
+
+test('a large draw (native words) continues the stream exactly as small draws (JavaScript words) do', () => {
+  // 2000 values need 500 blocks (native); drawing them 1 block at a time stays in JavaScript.
+  dd.manualSeed(77);
+  const big = dd.rand([2000]).toArray() as number[];
+  dd.manualSeed(77);
+  const small: number[] = [];
+  for (let i = 0; i < 500; i++) small.push(...(dd.rand([4]).toArray() as number[]));
+  expect(big).toEqual(small);
+});
+
 test('manualSeed makes every generator repeat', () => {
   const draw = () => [dd.rand([5]).toArray(), dd.randn([3]).toArray(), dd.randint(0, 100, [4]).toArray(), dd.randperm(6).toArray()];
   dd.manualSeed(123);
