@@ -9,7 +9,7 @@ import { parseArgs } from 'util';
 import { setNumThreads, getNumThreads, backendInfo } from './backend';
 import { manualSeed } from './tensor/random';
 import { fashionMnist } from './data';
-import { save } from './io';
+import { save, saveModel } from './io';
 import * as nn from './nn';
 import { Adam } from './optim';
 import { evaluate, fit } from './train';
@@ -58,7 +58,9 @@ Options:
   --lr X               Adam's learning rate (default 0.001)
   --threads N          kernel threads (default: all cores)
   --seed N             seed for weights, dropout and shuffling (default 0)
-  --save PATH          write the trained weights as safetensors (readable by PyTorch)
+  --save PATH          write the trained model as a folder that dd.loadModel(PATH) reads
+                       (model.json + model.safetensors); a PATH ending in .safetensors
+                       gets the bare weights instead (readable by PyTorch)
   --quiet              no progress output
   -h, --help           this text
 `;
@@ -68,6 +70,21 @@ function positiveInt(name: string, v: string | undefined, fallback: number): num
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new RangeError(`--${name} must be a positive integer, got ${v}`);
   return n;
+}
+
+/**
+ * Writes the trained model: a saveModel folder (description and weights, what
+ * loadModel reads), or bare safetensors weights when the path says so.
+ */
+async function saveTrained(model: nn.Sequential, target: string, kind: 'mlp' | 'cnn', log: (s: string) => void): Promise<void> {
+  const where = path.resolve(target);
+  if (target.endsWith('.safetensors')) {
+    await save(model, target);
+    log(`weights written to ${where} (bare safetensors, without the model's description: load them into the same ${kind} network with model.loadStateDict(await dd.loadWeights(${JSON.stringify(where)})))`);
+    return;
+  }
+  await saveModel(model, target);
+  log(`model written to ${where}; load it with: const model = await dd.loadModel(${JSON.stringify(where)})`);
 }
 
 export async function train(argv: string[]): Promise<number> {
@@ -117,10 +134,7 @@ export async function train(argv: string[]): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   const { accuracy, loss } = await evaluate(model, testSet, { batchSize: 500, loss: 'crossEntropy' });
   process.stdout.write(`test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${loss.toFixed(4)}) after ${epochs} epoch(s), ${seconds.toFixed(1)} s of training\n`);
-  if (values.save !== undefined) {
-    await save(model, values.save);
-    log(`weights written to ${path.resolve(values.save)}`);
-  }
+  if (values.save !== undefined) await saveTrained(model, values.save, kind, log);
   return 0;
 }
 

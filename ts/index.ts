@@ -20,12 +20,14 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/gr
 export { backward } from './autograd/engine';
 export type { BackwardOptions } from './autograd/engine';
 export type { GradNode } from './autograd/node';
+export * as autograd from './autograd';
 
 // Ops as functions.
 export * from './ops';
 
 // Layers and functional forms.
 export * as nn from './nn';
+export * as models from './models';
 
 // Data sets, loaders and weight files.
 export * as data from './data';
@@ -47,3 +49,6 @@ export * from './workers';
 export * as regularize from './regularize';
 export { clipGradNorm, clipGradValue } from './regularize';
 export type { ClipGradNormOptions } from './regularize';
+
+// Pictures: PNG grids of tensors, filters, feature maps, saliency; SVG training curves and confusion matrices.
+export * as viz from './viz';

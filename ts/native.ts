@@ -11,13 +11,16 @@ import type { BackendBindings } from './bindings/backend';
 import type { GemmBindings } from './bindings/gemm';
 import type { ConvBindings } from './bindings/conv';
 import type { PoolBindings } from './bindings/pool';
+import type { UpsampleBindings } from './bindings/upsample';
 import type { DropoutBindings } from './bindings/dropout';
+import type { RandomBindings } from './bindings/random';
 import type { LayoutBindings } from './bindings/layout';
 import type { AugmentBindings } from './bindings/augment';
 import type { ElementwiseBindings } from './bindings/elementwise';
 import type { ReduceBindings } from './bindings/reduce';
 import type { SoftmaxBindings } from './bindings/softmax';
 import type { OptimBindings } from './bindings/optim';
+import type { NormBindings } from './bindings/norm';
 
 /**
  * Everything the addon exports. Each binding family declares its types in
@@ -28,13 +31,16 @@ export interface NativeAddon extends
   GemmBindings,
   ConvBindings,
   PoolBindings,
+  UpsampleBindings,
   DropoutBindings,
+  RandomBindings,
   LayoutBindings,
   AugmentBindings,
   ElementwiseBindings,
   ReduceBindings,
   SoftmaxBindings,
-  OptimBindings {}
+  OptimBindings,
+  NormBindings {}
 
 /** The Node-API version the addon is built against (see binding.gyp / CMakeLists.txt). */
 export const REQUIRED_NAPI_VERSION = 9;

@@ -10,8 +10,18 @@ export function rejectUnknownOptions(options: object, known: readonly string[], 
   }
 }
 
-/** The known name nearest to `key` by edit distance (case-insensitive), if it is near enough to be a likely typo. */
+/**
+ * The known name nearest to `key` by edit distance (case-insensitive), if it
+ * is near enough to be a likely typo, or the known name that contains it
+ * ('classes' → 'numClasses'); keys under 5 letters ('norm') are too
+ * short to point at one name that way.
+ */
 export function closest(key: string, known: readonly string[]): string | null {
+  const lower = key.toLowerCase();
+  if (lower.length >= 5) {
+    const containing = known.find((name) => name.toLowerCase().includes(lower));
+    if (containing !== undefined) return containing;
+  }
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const name of known) {

@@ -28,13 +28,16 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_gemm(env, exports);
   register_conv(env, exports);
   register_pool(env, exports);
+  register_upsample(env, exports);
   register_dropout(env, exports);
+  register_random(env, exports);
   register_layout(env, exports);
   register_augment(env, exports);
   register_elementwise(env, exports);
   register_reduce(env, exports);
   register_softmax(env, exports);
   register_optim(env, exports);
+  register_norm(env, exports);
   return exports;
 }
 

@@ -21,9 +21,26 @@ export const LAYER_CASES: LayerCase[] = [
     input: [2, 2, 7, 6],
   },
   { name: 'Conv2d with bias', make: () => new nn.Conv2d(1, 2, 3, { padding: 1 }), input: [2, 1, 5, 5] },
+  { name: "Conv2d grouped, padding 'same'", make: () => new nn.Conv2d(4, 6, 3, { groups: 2, padding: 'same' }), input: [2, 4, 5, 6] },
+  { name: 'Conv2d depthwise', make: () => new nn.Conv2d(3, 6, [3, 2], { groups: 3, stride: 2, padding: 1, bias: false }), input: [2, 3, 7, 6] },
+  {
+    name: 'ConvTranspose2d',
+    make: () => new nn.ConvTranspose2d(4, 6, 3, { stride: 2, padding: 1, outputPadding: 1, groups: 2 }),
+    input: [2, 4, 4, 3],
+  },
+  { name: 'ConvTranspose2d dilated', make: () => new nn.ConvTranspose2d(2, 3, [2, 3], { dilation: 2, outputPadding: 1, bias: false }), input: [1, 2, 3, 4] },
   { name: 'MaxPool2d', make: () => new nn.MaxPool2d([2, 3], [1, 2], [1, 1]), input: [2, 3, 6, 7] },
   { name: 'AvgPool2d', make: () => new nn.AvgPool2d(3, 2, 1, { countIncludePad: false }), input: [2, 2, 7, 7] },
   { name: 'AvgPool2d counting padding', make: () => new nn.AvgPool2d(2), input: [1, 2, 4, 6] },
+  { name: 'MaxPool2d ceil mode, dilated', make: () => new nn.MaxPool2d(3, { stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }), input: [2, 2, 7, 8] },
+  { name: 'AvgPool2d ceil mode', make: () => new nn.AvgPool2d([3, 2], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), input: [2, 2, 6, 7] },
+  { name: 'AdaptiveAvgPool2d', make: () => new nn.AdaptiveAvgPool2d([2, null]), input: [2, 3, 6, 5] },
+  { name: 'AdaptiveMaxPool2d', make: () => new nn.AdaptiveMaxPool2d(1), input: [2, 3, 5, 7] },
+  { name: 'GlobalAvgPool2d', make: () => new nn.GlobalAvgPool2d(), input: [2, 3, 4, 5] },
+  { name: 'GlobalAvgPool2d keeping dims', make: () => new nn.GlobalAvgPool2d({ keepDims: true }), input: [2, 3, 4, 5] },
+  { name: 'Upsample nearest', make: () => new nn.Upsample({ scaleFactor: 2 }), input: [2, 2, 3, 4] },
+  { name: 'Upsample bilinear', make: () => new nn.Upsample({ size: [5, 7], mode: 'bilinear' }), input: [2, 2, 3, 4] },
+  { name: 'Upsample bilinear, corners aligned', make: () => new nn.Upsample({ scaleFactor: [1.5, 2], mode: 'bilinear', alignCorners: true }), input: [1, 2, 4, 3] },
   { name: 'Dropout', make: () => new nn.Dropout(0.3), input: [3, 5] },
   { name: 'Dropout2d', make: () => new nn.Dropout2d(0.2), input: [2, 3, 4, 4] },
   { name: 'Flatten', make: () => new nn.Flatten(), input: [2, 3, 4] },
@@ -75,3 +92,23 @@ if (ResidualConv2d) {
   LAYER_CASES.push({ name: 'ResidualConv2d with a shortcut', make: () => new ResidualConv2d(2, { outChannels: 3, stride: 2 }), input: [2, 2, 6, 6] });
   LAYER_CASES.push({ name: 'ResidualConv2d', make: () => new ResidualConv2d(3, { kernelSize: 5 }), input: [1, 3, 5, 5] });
 }
+
+// The normalization layers; batch norm with running statistics of its own (not the initial zeros and ones).
+function withRunningStats<M extends dd.nn.BatchNorm1d | dd.nn.BatchNorm2d>(m: M): M {
+  const rng = new TestRandom(m.numFeatures);
+  m.runningMean?.data.set(rng.float32(m.numFeatures, -1, 1));
+  m.runningVar?.data.set(rng.float32(m.numFeatures, 0.5, 2));
+  m.weight?.data.set(rng.float32(m.numFeatures, 0.5, 1.5));
+  m.bias?.data.set(rng.float32(m.numFeatures));
+  return m;
+}
+LAYER_CASES.push(
+  { name: 'BatchNorm1d', make: () => withRunningStats(new nn.BatchNorm1d(4, { momentum: null, eps: 1e-3 })), input: [3, 4] },
+  { name: 'BatchNorm1d on [N, C, L] without affine', make: () => withRunningStats(new nn.BatchNorm1d(3, { affine: false })), input: [2, 3, 5] },
+  { name: 'BatchNorm2d', make: () => withRunningStats(new nn.BatchNorm2d(2, { momentum: 0.3 })), input: [2, 2, 4, 3] },
+  { name: 'BatchNorm2d without running statistics', make: () => withRunningStats(new nn.BatchNorm2d(3, { trackRunningStats: false })), input: [2, 3, 3, 3] },
+  { name: 'LayerNorm', make: () => new nn.LayerNorm([3, 4], { eps: 1e-3 }), input: [2, 3, 4] },
+  { name: 'LayerNorm without bias', make: () => new nn.LayerNorm(5, { bias: false }), input: [3, 5] },
+  { name: 'LocalResponseNorm', make: () => new nn.LocalResponseNorm(3, { alpha: 0.1, k: 2 }), input: [2, 5, 3, 3] },
+  { name: 'LocalResponseNorm of even size on [N, C, L]', make: () => new nn.LocalResponseNorm(4, { alpha: 0.5, beta: 0.6 }), input: [2, 6, 5] },
+);

@@ -175,11 +175,11 @@ test('misspelt options are errors, never silently ignored: fit, evaluate, predic
   await expect(dd.evaluate(model, data, { batch: 4 } as never)).rejects.toThrow(/evaluate: unknown option "batch"/);
   await expect(dd.predict(model, data.x, { batchsize: 4 } as never)).rejects.toThrow(/predict: unknown option "batchsize"/);
   await expect(dd.predict(model, data.x, null as never)).rejects.toThrow(TypeError);
-  expect(() => new dd.optim.Adam(model.parameters(), { beta1: 0.8 } as never)).toThrow(/Adam: option 'beta1' is not a setting of Adam \(it has lr, betas, eps, weightDecay\)/);
-  expect(() => new dd.optim.AdamW(model.parameters(), { weight_decay: 0.1 } as never)).toThrow(/'weight_decay' is not a setting of AdamW/);
-  expect(() => new dd.optim.SGD(model.parameters(), { lr: 0.1, momentun: 0.9 } as never)).toThrow(/'momentun' is not a setting of SGD/);
+  expect(() => new dd.optim.Adam(model.parameters(), { beta1: 0.8 } as never)).toThrow(/Adam: unknown option "beta1" \(did you mean "betas"\? known: lr, betas, eps, weightDecay\)/);
+  expect(() => new dd.optim.AdamW(model.parameters(), { weight_decay: 0.1 } as never)).toThrow(/AdamW: unknown option "weight_decay" \(did you mean "weightDecay"\?/);
+  expect(() => new dd.optim.SGD(model.parameters(), { lr: 0.1, momentun: 0.9 } as never)).toThrow(/SGD: unknown option "momentun" \(did you mean "momentum"\?/);
   expect(() => new dd.optim.SGD(model.parameters(), {} as never)).toThrow(/SGD: options.lr \(the learning rate\) is required/);
-  expect(() => new dd.optim.RMSprop([{ params: model.parameters(), rate: 0.1 } as never])).toThrow(/parameter group 0 setting 'rate' is not a setting of RMSprop/);
+  expect(() => new dd.optim.RMSprop([{ params: model.parameters(), rate: 0.1 } as never])).toThrow(/RMSprop: parameter group 0: unknown option "rate" \(known: lr, alpha, eps, weightDecay, momentum, centered, params, regularizers, initialLr\)/);
   expect(() => dd.callbacks.earlyStopping({ patiance: 3 } as never)).toThrow(/earlyStopping: unknown option "patiance"/);
   expect(() => dd.callbacks.modelCheckpoint('x.safetensors', { saveBest: true } as never)).toThrow(/modelCheckpoint: unknown option "saveBest"/);
   // Every real setting still passes, in options and in groups.
@@ -187,7 +187,7 @@ test('misspelt options are errors, never silently ignored: fit, evaluate, predic
 });
 
 test('layers refuse options they do not have, naming the ones they do', () => {
-  expect(() => new nn.Conv2d(4, 8, 3, { groups: 2 } as never)).toThrow(/Conv2d: unknown option "groups" \(known: stride, padding, dilation/);
+  expect(() => new nn.Conv2d(4, 8, 3, { group: 2 } as never)).toThrow(/Conv2d: unknown option "group" \(did you mean "groups"\? known: stride, padding, dilation, groups/);
   expect(() => new nn.Conv2d(4, 8, 3, { strides: 2 } as never)).toThrow(/Conv2d: unknown option "strides" \(did you mean "stride"\?/);
   expect(() => new nn.Linear(4, 8, { useBias: false } as never)).toThrow(/Linear: unknown option "useBias"/);
   expect(() => new nn.Embedding(10, 4, { padIdx: 0 } as never)).toThrow(/Embedding: unknown option "padIdx"/);

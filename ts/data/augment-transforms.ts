@@ -18,6 +18,7 @@ import { allocFloat32 } from '../tensor/alloc';
 import { philoxBlock } from '../tensor/philox';
 import { formatShape } from '../tensor/shape';
 import { Tensor, wrap } from '../tensor/tensor';
+import { rejectUnknownOptions } from '../options';
 
 export type ImageShape = [number, number, number, number];
 
@@ -92,6 +93,7 @@ function shiftFlip(
 export function randomShift(options: { pad: number; fill?: number }): ImageTransform {
   const where = 'randomShift';
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: expected options { pad }`);
+  rejectUnknownOptions(options, ['pad', 'fill'], where);
   const pad = nonNegative(where, 'pad', options.pad, true);
   const fill = finite(where, 'fill', options.fill ?? 0);
   return {
@@ -113,6 +115,7 @@ export function randomShift(options: { pad: number; fill?: number }): ImageTrans
 export function randomCrop(options: { size: number | [number, number]; padding?: number; fill?: number }): ImageTransform {
   const where = 'randomCrop';
   if (typeof options !== 'object' || options === null) throw new TypeError(`${where}: expected options { size, padding }`);
+  rejectUnknownOptions(options, ['size', 'padding', 'fill'], where);
   const size = Array.isArray(options.size) ? options.size : [options.size, options.size];
   const outH = nonNegative(where, 'size (height)', size[0], true);
   const outW = nonNegative(where, 'size (width)', size[1], true);
@@ -141,6 +144,7 @@ export function randomCrop(options: { size: number | [number, number]; padding?:
 
 /** Mirrors each image left-right with probability p (default 0.5). */
 export function horizontalFlip(options: { p?: number } = {}): ImageTransform {
+  rejectUnknownOptions(options, ['p'], 'horizontalFlip');
   const p = options.p ?? 0.5;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`horizontalFlip: p must be in [0, 1], got ${String(options.p)}`);
   return {
@@ -158,6 +162,7 @@ export function horizontalFlip(options: { p?: number } = {}): ImageTransform {
 /** Rotates each image about its centre by a uniform angle in [-degrees, degrees] (bilinear; outside reads `fill`). */
 export function randomRotation(degrees: number, options: { fill?: number } = {}): ImageTransform {
   const where = 'randomRotation';
+  rejectUnknownOptions(options, ['fill'], where);
   const maxRadians = (nonNegative(where, 'degrees', degrees) * Math.PI) / 180;
   const fill = finite(where, 'fill', options.fill ?? 0);
   return {
@@ -174,6 +179,7 @@ export function randomRotation(degrees: number, options: { fill?: number } = {})
 /** Adds N(0, stddev²) noise to every pixel, clamped to `clamp` (e.g. [0, 1]) when given. */
 export function gaussianNoise(stddev: number, options: { clamp?: [number, number] } = {}): ImageTransform {
   const where = 'gaussianNoise';
+  rejectUnknownOptions(options, ['clamp'], where);
   nonNegative(where, 'stddev', stddev);
   const clamp = options.clamp;
   if (clamp !== undefined && !(Array.isArray(clamp) && clamp.length === 2 && clamp[0] <= clamp[1])) {
@@ -222,6 +228,7 @@ export class AugmentPipeline implements BatchAugmenter {
         throw new TypeError(`augment.compose: item ${i} is not a transform (use randomShift, randomCrop, horizontalFlip, randomRotation, gaussianNoise)`);
       }
     });
+    rejectUnknownOptions(options, ['seed'], 'augment.compose');
     const seed = options.seed ?? 0;
     if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`augment.compose: seed must be a non-negative integer below 2^53, got ${String(seed)}`);
     this.transforms = [...transforms];

@@ -7,6 +7,7 @@
 import { native } from '../native';
 import { ShapedArray, checkShape } from './arrays';
 import { SeededRandom } from './random';
+import { rejectUnknownOptions } from '../options';
 
 function imageShape(shape: readonly number[], what: string): [number, number, number, number] {
   if (!Array.isArray(shape) || shape.length !== 4) throw new RangeError(`${what}: expected an NCHW shape [n, c, h, w], got [${shape}]`);
@@ -111,6 +112,8 @@ export class ImageAugmenter implements BatchAugmenter {
   private scratch = new Float32Array(0);
 
   constructor(readonly options: AugmentOptions) {
+    rejectUnknownOptions(options, ['shift', 'crop', 'flip', 'rotate', 'noise', 'clamp', 'fill'], 'ImageAugmenter');
+    if (options.crop !== undefined) rejectUnknownOptions(options.crop, ['padding', 'height', 'width'], 'ImageAugmenter (crop)');
     if (options.shift !== undefined && options.crop !== undefined) throw new RangeError("ImageAugmenter: give either 'shift' or 'crop', not both");
     this.padding = Math.floor(nonNegative(options.shift ?? options.crop?.padding, options.shift !== undefined ? 'shift' : 'crop.padding'));
     this.cropHeight = options.crop?.height;

@@ -8,6 +8,7 @@ import { readRegularFile, readRegularFileSync } from '../io/regular-file';
 import { ShapedArray } from './arrays';
 import { Dataset, LabelArray } from './dataset';
 import { CsvError, forEachCsvRecord } from './csv-records';
+import { rejectUnknownOptions } from '../options';
 
 export { CsvError };
 
@@ -95,8 +96,11 @@ function convertLabels(raw: string[], lines: Int32Array, column: string, type: C
   return { labels: out };
 }
 
+const CSV_OPTIONS = ['header', 'columns', 'labelColumn', 'delimiter', 'labelType'];
+
 /** Parses CSV text (see readCsv); `source` names it in errors. */
 export function parseCsv(text: string, options: CsvOptions = {}, source = '<text>'): CsvData {
+  rejectUnknownOptions(options, CSV_OPTIONS, 'parseCsv');
   const delimiter = options.delimiter ?? ',';
   let names: string[] | null = null;
   let width = -1;
@@ -164,9 +168,11 @@ function csvProblem(path: string) {
 
 /** Reads a numeric CSV file (UTF-8; a regular file of at most 512 MiB). */
 export async function readCsv(path: string, options: CsvOptions = {}): Promise<CsvData> {
+  rejectUnknownOptions(options, CSV_OPTIONS, 'readCsv');
   return parseCsv(utf8.decode(await readRegularFile(path, MAX_CSV_BYTES, csvProblem(path))), options, path);
 }
 
 export function readCsvSync(path: string, options: CsvOptions = {}): CsvData {
+  rejectUnknownOptions(options, CSV_OPTIONS, 'readCsvSync');
   return parseCsv(utf8.decode(readRegularFileSync(path, MAX_CSV_BYTES, csvProblem(path))), options, path);
 }

@@ -19,6 +19,7 @@ import { ShapedArray, productOf } from './arrays';
 import { Dataset, LabelArray } from './dataset';
 import type { BatchAugmenter } from './augment';
 import { SeededRandom, deriveSeed } from './random';
+import { rejectUnknownOptions } from '../options';
 
 export interface DataLoaderOptions {
   batchSize: number;
@@ -75,6 +76,7 @@ export class DataLoader implements Iterable<Batch> {
 
   constructor(readonly dataset: Dataset, options: DataLoaderOptions) {
     if (!(dataset instanceof Dataset)) throw new TypeError('DataLoader: expected a Dataset');
+    rejectUnknownOptions(options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'augment', 'reuseBuffers'], 'DataLoader');
     const { batchSize } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
     this.batchSize = batchSize;

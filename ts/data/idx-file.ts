@@ -6,6 +6,7 @@ import { IdxFormatError, decodeIdx, encodeIdx, parseIdxHeader } from './idx';
 import { gunzipBounded, gunzipBoundedSync, gunzipPrefix, isGzip } from './gzip';
 import { writeFileAtomic, writeFileAtomicSync } from '../io/atomic-write';
 import { readRegularFile, readRegularFileSync } from '../io/regular-file';
+import { rejectUnknownOptions } from '../options';
 
 const gzipAsync = promisify(zlib.gzip) as (buf: Uint8Array, options: zlib.ZlibOptions) => Promise<Buffer>;
 
@@ -22,6 +23,7 @@ export interface WriteIdxOptions {
 }
 
 const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+const READ_OPTIONS = ['maxBytes'];
 
 /** Size a gzip stream must inflate to, from its header (checked against the cap). */
 function expectedInflatedSize(compressed: Uint8Array, source: string, maxBytes: number): number {
@@ -50,6 +52,7 @@ function corrupt(source: string, e: unknown): Error {
 
 /** Decodes IDX file contents that may be gzip-compressed. */
 export function decodeIdxFile(bytes: Uint8Array, source = '<buffer>', options: ReadIdxOptions = {}): ShapedArray<IdxArray> {
+  rejectUnknownOptions(options, READ_OPTIONS, 'decodeIdxFile');
   if (!isGzip(bytes)) return decodeIdx(bytes, source);
   const expected = expectedInflatedSize(bytes, source, options.maxBytes ?? DEFAULT_MAX_BYTES);
   let raw: Uint8Array | null;
@@ -68,10 +71,12 @@ function fileProblem(path: string) {
 }
 
 export function readIdxSync(path: string, options: ReadIdxOptions = {}): ShapedArray<IdxArray> {
+  rejectUnknownOptions(options, READ_OPTIONS, 'readIdxSync');
   return decodeIdxFile(readRegularFileSync(path, options.maxBytes ?? DEFAULT_MAX_BYTES, fileProblem(path)), path, options);
 }
 
 export async function readIdx(path: string, options: ReadIdxOptions = {}): Promise<ShapedArray<IdxArray>> {
+  rejectUnknownOptions(options, READ_OPTIONS, 'readIdx');
   const bytes = await readRegularFile(path, options.maxBytes ?? DEFAULT_MAX_BYTES, fileProblem(path));
   if (!isGzip(bytes)) return decodeIdx(bytes, path);
   const expected = expectedInflatedSize(bytes, path, options.maxBytes ?? DEFAULT_MAX_BYTES);
@@ -85,18 +90,19 @@ export async function readIdx(path: string, options: ReadIdxOptions = {}): Promi
   return decodeIdx(raw, path);
 }
 
-function wantsGzip(path: string, options: WriteIdxOptions): boolean {
+function wantsGzip(path: string, options: WriteIdxOptions, where: string): boolean {
+  rejectUnknownOptions(options, ['gzip', 'level'], where);
   return options.gzip ?? path.endsWith('.gz');
 }
 
 /** Writes an IDX file atomically, gzip-compressed when asked or when the name ends in .gz. */
 export async function writeIdx(path: string, array: ShapedArray<IdxArray>, options: WriteIdxOptions = {}): Promise<void> {
   const raw = encodeIdx(array);
-  const bytes = wantsGzip(path, options) ? await gzipAsync(raw, { level: options.level ?? 9 }) : raw;
+  const bytes = wantsGzip(path, options, 'writeIdx') ? await gzipAsync(raw, { level: options.level ?? 9 }) : raw;
   await writeFileAtomic(path, bytes);
 }
 
 export function writeIdxSync(path: string, array: ShapedArray<IdxArray>, options: WriteIdxOptions = {}): void {
   const raw = encodeIdx(array);
-  writeFileAtomicSync(path, wantsGzip(path, options) ? zlib.gzipSync(raw, { level: options.level ?? 9 }) : raw);
+  writeFileAtomicSync(path, wantsGzip(path, options, 'writeIdxSync') ? zlib.gzipSync(raw, { level: options.level ?? 9 }) : raw);
 }

@@ -12,10 +12,12 @@
  * rebuilt without code). Everything read is checked before anything is
  * changed: a checkpoint that does not fit leaves model and optimizer as they were.
  */
-import type { Module, StateDict } from '../nn/module';
+import type { AnyModule, Module, StateDict } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import { getRngState, setRngState } from '../tensor/random';
 import type { AtomicWriteOptions } from './atomic-write';
+import { checkAtomicWriteOptions } from './write-options';
+import { rejectUnknownOptions } from '../options';
 import { ModelFormatError } from './errors';
 import { fromJsonData, PlainData, toJsonData } from './json-data';
 import { parseJsonStrict } from './json-file';
@@ -32,7 +34,7 @@ export const CHECKPOINT_VERSION = 1;
 const MODEL_PREFIX = 'model.';
 
 export interface CheckpointContents {
-  model: Module;
+  model: AnyModule;
   optimizer?: Optimizer;
   scheduler?: SchedulerLike;
   /** The epoch (or any count) the caller is at. */
@@ -63,6 +65,8 @@ export interface LoadedCheckpoint {
 /** Writes a checkpoint atomically (see the module comment). `options` are the atomic writer's. */
 export async function saveCheckpoint(file: string, contents: CheckpointContents, options?: AtomicWriteOptions): Promise<void> {
   if (typeof contents !== 'object' || contents === null) throw new TypeError('saveCheckpoint: the second argument must be { model, optimizer, epoch, extra }');
+  rejectUnknownOptions(contents, ['model', 'optimizer', 'scheduler', 'epoch', 'extra'], 'saveCheckpoint (contents)');
+  checkAtomicWriteOptions(options, 'saveCheckpoint');
   const { model, optimizer, scheduler, epoch, extra } = contents;
   const dict: StateDict = snapshotStateDict(model, 'saveCheckpoint');
   if (epoch !== undefined && !Number.isSafeInteger(epoch)) throw new TypeError(`saveCheckpoint: epoch must be an integer, got ${String(epoch)}`);
@@ -155,6 +159,7 @@ function checkFits(model: Module, dict: StateDict, source: string): void {
  */
 export async function loadCheckpoint(file: string, targets: LoadCheckpointTargets = {}): Promise<LoadedCheckpoint> {
   if (typeof targets !== 'object' || targets === null) throw new TypeError('loadCheckpoint: the second argument must be { model, optimizer, scheduler }');
+  rejectUnknownOptions(targets, ['model', 'optimizer', 'scheduler', 'restoreRng'], 'loadCheckpoint');
   const contents = await readSafetensors(file);
   const body = readBody(contents.metadata, file);
   const weights: StateDict = {};

@@ -1,6 +1,6 @@
 /** dendrite.io: reading and writing weights, models, checkpoints and ONNX files safely. */
 export * from './safetensors';
-export { writeFileAtomic, writeFileAtomicSync } from './atomic-write';
+export { writeFileAtomic, writeFileAtomicSync } from './write-options';
 export type { AtomicWriteOptions, FileChunks } from './atomic-write';
 export { saveTensors, saveTensorsSync, loadTensors, loadTensorsSync, encodeTensors, decodeTensors, tensorsToSafetensors } from './tensors';
 export type { LoadedTensors } from './tensors';

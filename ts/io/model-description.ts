@@ -14,9 +14,10 @@
  * newer file says so instead of failing on a field this version does not
  * know), then every layer's type and options; unknown keys are errors.
  */
-import type { Module } from '../nn/module';
+import type { AnyModule, Module } from '../nn/module';
 import { getRngState, setRngState } from '../tensor/random';
 import { ModelFormatError } from './errors';
+import { rejectUnknownOptions } from '../options';
 import { parseJsonStrict } from './json-file';
 import { BuildContext, ConfigReader, isJsonObject } from './layers/config-reader';
 import { codecForType, codecOf, LayerSpec, registeredLayerTypes } from './layers/registry';
@@ -49,7 +50,7 @@ export interface ModelDescription {
 }
 
 /** The description of `model`'s layer tree; throws naming the first layer that has no registered codec. */
-export function describeLayers(model: Module): LayerSpec {
+export function describeLayers(model: AnyModule): LayerSpec {
   const seen = new Set<Module>();
   const describe = (layer: Module, where: string): LayerSpec => {
     const codec = codecOf(layer);
@@ -65,11 +66,12 @@ export function describeLayers(model: Module): LayerSpec {
     const config = codec.toConfig(layer, (child) => describe(child, `${where}.${index++}`));
     return { type: codec.type, config };
   };
-  return describe(model, 'model');
+  // A model with several outputs is described like any other (its codec knows its class).
+  return describe(model as Module, 'model');
 }
 
 /** The whole description document for `model` (without a weights reference). */
-export function describeModel(model: Module, producer?: string): ModelDescription {
+export function describeModel(model: AnyModule, producer?: string): ModelDescription {
   const out: ModelDescription = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: describeLayers(model) };
   if (producer !== undefined) out.producer = producer;
   return out;
@@ -102,6 +104,8 @@ function buildLayer(spec: JsonValue, where: string, context: BuildContext): Modu
   }
 }
 
+const BUILD_OPTIONS = ['source', 'maxParameters'];
+
 export interface BuildOptions {
   /** Name used in error messages. */
   source?: string;
@@ -115,6 +119,7 @@ export interface BuildOptions {
  * initial weights from it, which would otherwise shift later dropout masks.
  */
 export function buildLayers(spec: JsonValue, options: BuildOptions = {}): Module {
+  rejectUnknownOptions(options, BUILD_OPTIONS, 'buildLayers');
   const source = options.source ?? '<model description>';
   const context: BuildContext = {
     source,
@@ -176,6 +181,7 @@ export function readModelDescription(doc: JsonValue, source: string): { model: J
 
 /** Rebuilds the layers of a description document (an object, or its JSON text), without weights. */
 export function modelFromDescription(description: ModelDescription | JsonObject | string, options: BuildOptions = {}): Module {
+  rejectUnknownOptions(options, BUILD_OPTIONS, 'modelFromDescription');
   const source = options.source ?? '<model description>';
   let doc: JsonValue;
   if (typeof description === 'string') {

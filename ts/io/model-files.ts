@@ -12,8 +12,9 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Module, StateDict } from '../nn/module';
+import { AnyModule, Module, StateDict } from '../nn/module';
 import { writeFileAtomic } from './atomic-write';
+import { checkAtomicWriteOptions } from './write-options';
 import { openRegularFile, regularFileSize } from './regular-file';
 import type { AtomicWriteOptions } from './atomic-write';
 import { ModelFormatError } from './errors';
@@ -35,9 +36,10 @@ const PRODUCER = `dendrite ${(require('../../package.json') as { version: string
 export interface SaveModelOptions extends AtomicWriteOptions {}
 
 /** Writes `model` to the folder `dir` (created if missing): model.json and model.safetensors. */
-export async function saveModel(model: Module, dir: string, options: SaveModelOptions = {}): Promise<void> {
+export async function saveModel(model: AnyModule, dir: string, options: SaveModelOptions = {}): Promise<void> {
   if (!(model instanceof Module)) throw new TypeError(`saveModel: expected a Module, got ${model === null ? 'null' : typeof model}`);
   if (typeof dir !== 'string' || dir === '') throw new TypeError('saveModel: the folder must be a non-empty string');
+  checkAtomicWriteOptions(options, 'saveModel');
   // Describe first: a layer without a description fails before anything is written.
   const description = describeModel(model, PRODUCER);
   const chunks = encodeSafetensorsChunks(tensorsToWrite(snapshotStateDict(model, 'saveModel')), { ...WEIGHTS_METADATA });

@@ -7,6 +7,7 @@
 import { Tensor } from '../tensor/tensor';
 import { asTensor } from '../tensor/create';
 import { AtomicWriteOptions } from './atomic-write';
+import { checkAtomicWriteOptions } from './write-options';
 import { TensorToWrite, encodeSafetensors } from './safetensors/encode';
 import { SafetensorsContents, decodeSafetensors } from './safetensors/decode';
 import { readSafetensors, readSafetensorsSync, writeSafetensors, writeSafetensorsSync } from './safetensors/file';
@@ -38,10 +39,12 @@ function toTensors(contents: SafetensorsContents): LoadedTensors {
 
 /** Saves named tensors (and optional string metadata) to a safetensors file, atomically. */
 export async function saveTensors(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>, options?: AtomicWriteOptions): Promise<void> {
+  checkAtomicWriteOptions(options, 'saveTensors');
   await writeSafetensors(path, tensorsToSafetensors(tensors), metadata, options);
 }
 
 export function saveTensorsSync(path: string, tensors: Record<string, Tensor>, metadata?: Record<string, string>, options?: AtomicWriteOptions): void {
+  checkAtomicWriteOptions(options, 'saveTensorsSync');
   writeSafetensorsSync(path, tensorsToSafetensors(tensors), metadata, options);
 }
 

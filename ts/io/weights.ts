@@ -8,10 +8,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Module, StateDict } from '../nn/module';
+import { AnyModule, Module, StateDict } from '../nn/module';
 import { asTensor } from '../tensor/create';
 import { Tensor } from '../tensor/tensor';
 import type { AtomicWriteOptions } from './atomic-write';
+import { checkAtomicWriteOptions } from './write-options';
 import { writeSafetensors } from './safetensors/file';
 import { loadTensors, tensorsToSafetensors } from './tensors';
 import type { LoadedTensor } from './safetensors/decode';
@@ -21,7 +22,7 @@ import type { TensorToWrite } from './safetensors/encode';
 export const WEIGHTS_METADATA: Readonly<Record<string, string>> = Object.freeze({ format: 'pt' });
 
 /** A module, or a state dict (what model.stateDict() returns). */
-export type Weights = Module | StateDict;
+export type Weights = AnyModule | StateDict;
 
 /** A snapshot of the state dict of `weights`: copies, so training on while a save is in flight changes nothing written. */
 export function snapshotStateDict(weights: Weights, where: string): StateDict {
@@ -54,6 +55,7 @@ export function tensorFromLoaded(t: LoadedTensor): Tensor {
  * atomically: a crash leaves the previous file or the new one, never a mix.
  */
 export async function save(model: Weights, file: string, options?: AtomicWriteOptions): Promise<void> {
+  checkAtomicWriteOptions(options, 'save');
   const dict = snapshotStateDict(model, 'save');
   await writeSafetensors(file, tensorsToWrite(dict), { ...WEIGHTS_METADATA }, options);
 }

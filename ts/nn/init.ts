@@ -9,6 +9,7 @@
  */
 import type { Tensor } from '../tensor/tensor';
 import { rand, randn } from '../tensor/random';
+import { rejectUnknownOptions } from '../options';
 
 export type Nonlinearity =
   | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
@@ -100,7 +101,8 @@ export interface KaimingOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(t: Tensor, options: KaimingOptions): number {
+function kaimingStd(t: Tensor, options: KaimingOptions, where: string): number {
+  rejectUnknownOptions(options, ['a', 'mode', 'nonlinearity'], where);
   const fans = computeFans(t.shape);
   const fan = (options.mode ?? 'fanIn') === 'fanIn' ? fans.fanIn : fans.fanOut;
   const gain = calculateGain(options.nonlinearity ?? 'leakyRelu', options.a ?? 0);
@@ -109,13 +111,13 @@ function kaimingStd(t: Tensor, options: KaimingOptions): number {
 
 /** He/Kaiming uniform: U(−b, b) with b = gain·√(3/fan). */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd(t, options);
+  const bound = Math.sqrt(3) * kaimingStd(t, options, 'kaimingUniform_');
   return uniform_(t, -bound, bound);
 }
 
 /** He/Kaiming normal: N(0, std²) with std = gain/√fan. */
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd(t, options));
+  return normal_(t, 0, kaimingStd(t, options, 'kaimingNormal_'));
 }
 
 /** Names a layer's `init` option accepts; a function is accepted too. */

@@ -5,6 +5,7 @@
  */
 import { Tensor } from '../tensor/tensor';
 import { asTensor } from '../tensor/create';
+import { rejectUnknownOptions } from '../options';
 
 /** Something that draws class indices in [0, numClasses). */
 export interface Sampler {
@@ -39,6 +40,7 @@ export class UniformSampler implements Sampler {
   readonly numClasses: number;
   private readonly rng: SeededUniform;
   constructor(numClasses: number, options: { seed?: number } = {}) {
+    rejectUnknownOptions(options, ['seed'], 'UniformSampler');
     if (!Number.isInteger(numClasses) || numClasses <= 0) throw new RangeError(`UniformSampler: numClasses must be a positive integer, got ${numClasses}`);
     this.numClasses = numClasses;
     this.rng = new SeededUniform(checkSeed(options.seed, 'UniformSampler'));
@@ -57,6 +59,7 @@ export class UnigramSampler implements Sampler {
   private readonly rng: SeededUniform;
 
   constructor(counts: ArrayLike<number>, options: { power?: number; seed?: number } = {}) {
+    rejectUnknownOptions(options, ['power', 'seed'], 'UnigramSampler');
     const power = options.power ?? 0.75;
     if (!Number.isFinite(power) || power < 0) throw new RangeError(`UnigramSampler: power must be a finite number >= 0, got ${power}`);
     const n = counts.length;

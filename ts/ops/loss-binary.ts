@@ -16,7 +16,7 @@ export function binaryCrossEntropyWithLogits(
   logits: Tensor, target: Tensor, options?: LossOptions & { posWeight?: Tensor | number },
 ): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
-  const reduction = readReduction(options, op);
+  const reduction = readReduction(options, op, ['posWeight']);
   checkPair(logits, target, op);
   const pw = options?.posWeight;
   if (pw === undefined) return reduceLoss(sub(softplus(logits), mul(logits, target)), reduction);

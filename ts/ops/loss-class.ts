@@ -166,7 +166,7 @@ function nllPick(logProbs: Tensor, p: ClassProblem, reduction: Reduction, op: st
  */
 export function crossEntropy(logits: Tensor, labels: Tensor, options?: CrossEntropyOptions): Tensor {
   const op = 'crossEntropy';
-  const reduction = readReduction(options, op);
+  const reduction = readReduction(options, op, ['weight', 'ignoreIndex', 'labelSmoothing']);
   const p = classProblem(logits, labels, options, op);
   const smoothing = checkFinite(options?.labelSmoothing ?? 0, op, 'labelSmoothing');
   if (smoothing < 0 || smoothing > 1) throw new RangeError(`${op}: labelSmoothing must be in [0, 1], got ${smoothing}`);
@@ -208,7 +208,7 @@ function smoothedCrossEntropy(p: ClassProblem, reduction: Reduction, eps: number
  */
 export function nllLoss(logProbs: Tensor, labels: Tensor, options?: ClassLossOptions): Tensor {
   const op = 'nllLoss';
-  const reduction = readReduction(options, op);
+  const reduction = readReduction(options, op, ['weight', 'ignoreIndex']);
   const p = classProblem(logProbs, labels, options, op);
   return nllPick(p.scores, p, reduction, op);
 }

@@ -3,6 +3,7 @@ import { formatShape, shapesEqual } from '../tensor/shape';
 import { Tensor } from '../tensor/tensor';
 import { checkTensor } from './checks';
 import { mean, sum } from './reduce';
+import { rejectUnknownOptions } from '../options';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -11,7 +12,9 @@ export interface LossOptions {
   reduction?: Reduction;
 }
 
-export function readReduction(options: LossOptions | undefined, op: string): Reduction {
+/** The reduction of a loss's options, which may hold only `reduction` and the loss's own `extra` settings. */
+export function readReduction(options: LossOptions | undefined, op: string, extra: readonly string[] = []): Reduction {
+  if (options !== undefined) rejectUnknownOptions(options, ['reduction', ...extra], op);
   const r = options?.reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') {
     throw new TypeError(`${op}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(r)}`);

@@ -29,7 +29,7 @@ export function l1Loss(input: Tensor, target: Tensor, options?: LossOptions): Te
  */
 export function huberLoss(input: Tensor, target: Tensor, options?: LossOptions & { delta?: number }): Tensor {
   const op = 'huberLoss';
-  const reduction = readReduction(options, op);
+  const reduction = readReduction(options, op, ['delta']);
   checkPair(input, target, op);
   const delta = checkFinite(options?.delta ?? 1, op, 'delta');
   if (delta <= 0) throw new RangeError(`${op}: delta must be positive, got ${delta}`);
@@ -40,6 +40,7 @@ export function huberLoss(input: Tensor, target: Tensor, options?: LossOptions &
 
 /** Smooth L1 loss (huberLoss / beta, as PyTorch defines it). */
 export function smoothL1Loss(input: Tensor, target: Tensor, options?: LossOptions & { beta?: number }): Tensor {
+  readReduction(options, 'smoothL1Loss', ['beta']);
   const beta = checkFinite(options?.beta ?? 1, 'smoothL1Loss', 'beta');
   if (beta <= 0) throw new RangeError(`smoothL1Loss: beta must be positive, got ${beta}`);
   return mulScalar(huberLoss(input, target, { reduction: options?.reduction, delta: beta }), 1 / beta);

@@ -17,6 +17,7 @@ import { checkTensor } from './checks';
 import { apply, OpDef } from './define';
 import { accumulateRows, isSparseGrad } from '../nn/sparse-grad';
 import { Sampler, UniformSampler } from '../nn/sampling';
+import { rejectUnknownOptions } from '../options';
 
 export interface NegativeSamplingOptions {
   /** Negatives per example (default 5). Ignored when `negatives` is given. */
@@ -107,6 +108,7 @@ const negativeSamplingDef: OpDef<Attrs, Saved> = {
  */
 export function negativeSamplingLoss(hidden: Tensor, table: Tensor, targets: Tensor, options: NegativeSamplingOptions = {}): Tensor {
   const op = 'negativeSamplingLoss';
+  rejectUnknownOptions(options, ['numNegatives', 'sampler', 'negatives', 'reduction'], op);
   checkTensor(hidden, op, 'hidden', 'float32');
   checkTensor(table, op, 'table', 'float32');
   checkTensor(targets, op, 'targets', 'int32');

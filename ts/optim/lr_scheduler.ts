@@ -8,6 +8,7 @@
  * once per epoch (or per batch, if the schedule is meant in batches).
  * ReduceLROnPlateau reacts to a metric and so keeps state instead.
  */
+import { rejectUnknownOptions } from '../options';
 
 /** What a scheduler needs of an optimizer: its parameter groups' rates. */
 export interface ScheduledOptimizer {
@@ -78,6 +79,7 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: ScheduledOptimizer, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
+    rejectUnknownOptions(options, ['stepSize', 'gamma'], 'StepLR');
     checkPositiveInteger('StepLR', 'stepSize', options.stepSize);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
@@ -94,6 +96,7 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: ScheduledOptimizer, options: { milestones: number[]; gamma?: number }) {
     super(optimizer);
+    rejectUnknownOptions(options, ['milestones', 'gamma'], 'MultiStepLR');
     this.milestones = [...options.milestones].sort((a, b) => a - b);
     this.gamma = options.gamma ?? 0.1;
     this.apply();
@@ -109,6 +112,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: ScheduledOptimizer, options: { gamma: number }) {
     super(optimizer);
+    rejectUnknownOptions(options, ['gamma'], 'ExponentialLR');
     this.gamma = options.gamma;
     this.apply();
   }
@@ -123,6 +127,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   constructor(optimizer: ScheduledOptimizer, options: { tMax: number; etaMin?: number }) {
     super(optimizer);
+    rejectUnknownOptions(options, ['tMax', 'etaMin'], 'CosineAnnealingLR');
     checkPositiveInteger('CosineAnnealingLR', 'tMax', options.tMax);
     this.tMax = options.tMax;
     this.etaMin = options.etaMin ?? 0;
@@ -160,6 +165,7 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
   constructor(optimizer: ScheduledOptimizer, options: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
     super(optimizer);
+    rejectUnknownOptions(options, ['startFactor', 'endFactor', 'totalIters'], 'LinearLR');
     this.startFactor = options.startFactor ?? 1 / 3;
     this.endFactor = options.endFactor ?? 1;
     this.totalIters = options.totalIters ?? 5;
@@ -182,6 +188,7 @@ export class LinearLR extends LRScheduler {
  */
 export class LinearWarmup extends LinearLR {
   constructor(optimizer: ScheduledOptimizer, options: { warmupSteps: number; startFactor?: number }) {
+    rejectUnknownOptions(options, ['warmupSteps', 'startFactor'], 'LinearWarmup');
     checkPositiveInteger('LinearWarmup', 'warmupSteps', options.warmupSteps);
     super(optimizer, {
       startFactor: options.startFactor ?? 1 / (options.warmupSteps + 1),
@@ -200,6 +207,7 @@ export class SequentialLR extends LRScheduler {
   readonly milestones: number[];
   constructor(optimizer: ScheduledOptimizer, options: { schedulers: LRScheduler[]; milestones: number[] }) {
     super(optimizer);
+    rejectUnknownOptions(options, ['schedulers', 'milestones'], 'SequentialLR');
     const { schedulers, milestones } = options;
     if (schedulers.length === 0 || milestones.length !== schedulers.length - 1) {
       throw new RangeError(`SequentialLR: needs n schedulers and n-1 milestones, got ${schedulers.length} and ${milestones.length}`);
@@ -265,6 +273,7 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
 
   constructor(optimizer: ScheduledOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    rejectUnknownOptions(options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps'], 'ReduceLROnPlateau');
     this.optimizer = optimizer;
     this.mode = options.mode ?? 'min';
     this.factor = options.factor ?? 0.1;

@@ -7,6 +7,7 @@
  */
 import type { Tensor } from '../tensor/tensor';
 import { recycleGradient } from './recycle';
+import { rejectUnknownOptions } from '../options';
 import type { ParamRegularizer } from './regularizer';
 
 /** Hyper-parameters every optimizer has. */
@@ -60,7 +61,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
     const name = new.target.name;
     if (options === null || typeof options !== 'object') throw new TypeError(`${name}: options must be an object of hyper-parameters`);
     this.hyperNames = new Set(['lr', ...Object.keys(builtin)]);
-    this.checkNames(options, `${name}: option`);
+    this.checkNames(options, name);
     const defaults = { ...builtin, ...options } as H;
     if (typeof defaults.lr !== 'number') throw new TypeError(`${name}: options.lr (the learning rate) is required`);
     this.defaults = defaults;
@@ -73,12 +74,9 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
   /** The hyper-parameters this class has (what options and parameter groups may set). */
   private readonly hyperNames: Set<string>;
 
-  private checkNames(given: object, what: string, extra: readonly string[] = []): void {
-    for (const key of Object.keys(given)) {
-      if (!this.hyperNames.has(key) && !extra.includes(key)) {
-        throw new RangeError(`${what} '${key}' is not a setting of ${this.constructor.name} (it has ${[...this.hyperNames].join(', ')})`);
-      }
-    }
+  /** Refuses a name that is none of this class's hyper-parameters (nor `extra`), suggesting the closest. */
+  private checkNames(given: object, where: string, extra: readonly string[] = []): void {
+    rejectUnknownOptions(given, [...this.hyperNames, ...extra], where);
   }
 
   /** Validates hyper-parameters (subclasses add their own checks). */
@@ -88,7 +86,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
 
   /** Adds a group; its unspecified hyper-parameters come from the defaults. */
   addParamGroup(spec: ParamGroupSpec<H>): void {
-    this.checkNames(spec, `${this.constructor.name}: parameter group ${this.paramGroups.length} setting`, ['params', 'regularizers', 'initialLr']);
+    this.checkNames(spec, `${this.constructor.name}: parameter group ${this.paramGroups.length}`, ['params', 'regularizers', 'initialLr']);
     const params = [...spec.params];
     if (params.length === 0) throw new RangeError(`${this.constructor.name}: parameter group ${this.paramGroups.length} is empty`);
     const seen = new Set<Tensor>();
@@ -116,6 +114,7 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
    * kept from before then throws when read, instead of showing stale values.
    */
   zeroGrad(options: { recycle?: boolean } = {}): void {
+    rejectUnknownOptions(options, ['recycle'], `${this.constructor.name}.zeroGrad`);
     for (const g of this.paramGroups) {
       for (const p of g.params) {
         if (options.recycle && p.grad !== null) recycleGradient(p.grad);

@@ -6,6 +6,7 @@
  */
 import type { Tensor } from '../tensor/tensor';
 import { clearRowGradients, isSparseGrad, RowGradients, rowGradients } from '../nn/sparse-grad';
+import { rejectUnknownOptions } from '../options';
 
 function checkTables(tables: Iterable<Tensor>, where: string): Tensor[] {
   const list = [...tables];
@@ -39,6 +40,7 @@ export class SparseSGD {
   readonly tables: Tensor[];
   lr: number;
   constructor(tables: Iterable<Tensor>, options: { lr: number }) {
+    rejectUnknownOptions(options, ['lr'], 'SparseSGD');
     this.tables = checkTables(tables, 'SparseSGD');
     this.lr = checkRate(options.lr, 'lr', 'SparseSGD');
   }
@@ -68,6 +70,7 @@ export class SparseAdam {
   private readonly moments = new Map<Tensor, { m: Float32Array; v: Float32Array; steps: Int32Array }>();
 
   constructor(tables: Iterable<Tensor>, options: { lr?: number; betas?: [number, number]; eps?: number } = {}) {
+    rejectUnknownOptions(options, ['lr', 'betas', 'eps'], 'SparseAdam');
     this.tables = checkTables(tables, 'SparseAdam');
     this.lr = checkRate(options.lr ?? 1e-3, 'lr', 'SparseAdam');
     const [b1, b2] = options.betas ?? [0.9, 0.999];

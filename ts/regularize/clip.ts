@@ -11,6 +11,7 @@
 import { native } from '../native';
 import { ScalarOpCode } from '../bindings/elementwise';
 import { Tensor } from '../tensor/tensor';
+import { rejectUnknownOptions } from '../options';
 
 export interface ClipGradNormOptions {
   /** Which norm: 2 (default), 1 or Infinity (the largest |g|). */
@@ -60,6 +61,7 @@ function totalNorm(grads: Float32Array[], normType: number): number {
  */
 export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): number {
   const where = 'clipGradNorm';
+  rejectUnknownOptions(options, ['normType', 'errorIfNonfinite'], where);
   if (typeof maxNorm !== 'number' || !(maxNorm > 0) || !Number.isFinite(maxNorm)) {
     throw new RangeError(`${where}: maxNorm must be a finite number > 0, got ${String(maxNorm)}`);
   }

@@ -11,6 +11,7 @@ import { Module, AnyModule } from '../nn/module';
 import { Embedding } from '../nn/layers/embedding';
 import type { Tensor } from '../tensor/tensor';
 import type { ParamRegularizer } from '../optim/regularizer';
+import { rejectUnknownOptions } from '../options';
 
 export interface DecayGroupsOptions {
   /** Decide per parameter instead of the default rule (rank >= 2 and not an Embedding's table). */
@@ -29,6 +30,8 @@ export type DecayGroups<G> = [G & { params: Tensor[] }, { params: Tensor[]; weig
  */
 export function decayGroups<G extends object>(model: AnyModule, decayed: G, options: DecayGroupsOptions = {}): Array<DecayGroups<G>[number]> {
   if (!(model instanceof Module)) throw new TypeError('decayGroups: expected a Module');
+  // The decayed group's own settings are checked by the optimizer that receives the groups.
+  rejectUnknownOptions(options, ['decay'], 'decayGroups');
   if (typeof decayed !== 'object' || decayed === null || 'params' in decayed) {
     throw new TypeError('decayGroups: the second argument holds the decayed group\'s settings (e.g. { weightDecay: 0.05 }), without params');
   }

@@ -18,6 +18,7 @@ import { native } from '../native';
 import { formatShape } from '../tensor/shape';
 import type { Tensor } from '../tensor/tensor';
 import type { Constraint } from './policy';
+import { rejectUnknownOptions } from '../options';
 
 export interface MaxNormOptions {
   /** Axis or axes the norm is computed over (negative counts from the end). Default: all but the first (rank >= 2), else all. */
@@ -108,5 +109,6 @@ class MaxNorm implements Constraint {
 export function maxNorm(c = 3, options: MaxNormOptions = {}): Constraint {
   if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) throw new RangeError(`maxNorm: the maximum norm must be a finite number >= 0, got ${String(c)}`);
   if (typeof options !== 'object' || options === null) throw new TypeError('maxNorm: options must be an object { axis }');
+  rejectUnknownOptions(options, ['axis'], 'maxNorm');
   return new MaxNorm(c, options.axis);
 }

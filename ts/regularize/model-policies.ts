@@ -8,7 +8,7 @@
  *
  * `penaltyLoss(model)` and `applyConstraints(model)` do the same in one call.
  */
-import { Module } from '../nn/module';
+import { AnyModule, Module } from '../nn/module';
 import { zeros } from '../tensor/create';
 import { Tensor } from '../tensor/tensor';
 import { add } from '../ops';
@@ -16,7 +16,7 @@ import { attachedTo } from './attach';
 import type { Constraint } from './policy';
 import { penaltyOf } from './penalty-op';
 
-export type ParameterSource = Module | Iterable<Tensor>;
+export type ParameterSource = AnyModule | Iterable<Tensor>;
 
 function parametersOf(source: ParameterSource, where: string): Tensor[] {
   if (source instanceof Module) return source.parameters();

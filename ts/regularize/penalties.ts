@@ -11,6 +11,7 @@
 import { native } from '../native';
 import type { Tensor } from '../tensor/tensor';
 import type { Penalty } from './policy';
+import { rejectUnknownOptions } from '../options';
 
 function coefficient(where: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
@@ -54,5 +55,6 @@ export function l2(c = 0.01): Penalty {
 /** Adds l1·Σ|w| + l2·Σw² to the loss (Keras's L1L2). */
 export function elasticNet(options: { l1?: number; l2?: number } = {}): Penalty {
   if (typeof options !== 'object' || options === null) throw new TypeError('elasticNet: expected options { l1, l2 }');
+  rejectUnknownOptions(options, ['l1', 'l2'], 'elasticNet');
   return new WeightPenalty('elasticNet', coefficient('elasticNet', 'l1', options.l1 ?? 0), coefficient('elasticNet', 'l2', options.l2 ?? 0));
 }

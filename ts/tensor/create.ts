@@ -5,6 +5,7 @@ import { flattenInto, inferShape } from './nested';
 import { checkShape, describe, formatShape, MAX_NUMEL, numel } from './shape';
 import { Storage } from './storage';
 import { Tensor } from './tensor';
+import { rejectUnknownOptions } from '../options';
 
 export interface TensorOptions {
   /** 'float32' (default; int32 for an Int32Array) or 'int32' for labels and indices. */
@@ -16,11 +17,13 @@ export interface TensorOptions {
 /** Data dd.tensor() accepts: a number, nested arrays of numbers, a typed array, or a Tensor (copied). */
 export type TensorData = number | boolean | readonly unknown[] | ArrayLike<number> | Tensor;
 
-function readOptions(options: unknown, op: string): TensorOptions {
+/** Checks creation options (only the `known` names, a misspelt one is an error); undefined gives {}. */
+export function readTensorOptions(options: unknown, op: string, known: readonly string[] = ['dtype', 'requiresGrad']): TensorOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${op}: options must be an object like { dtype, requiresGrad }, got ${describe(options)}`);
   }
+  rejectUnknownOptions(options, known, op);
   const o = options as TensorOptions;
   if (o.dtype !== undefined) checkDType(o.dtype, op);
   if (o.requiresGrad !== undefined && typeof o.requiresGrad !== 'boolean') {
@@ -66,7 +69,7 @@ export function tensor(data: TensorData, shape?: readonly number[] | TensorOptio
     options = shape as TensorOptions;
     shape = undefined;
   }
-  const opts = readOptions(options, op);
+  const opts = readTensorOptions(options, op);
   let inferred: number[];
   let source: ArrayLike<number> | null = null;
   if (data instanceof Tensor) {
@@ -123,14 +126,18 @@ export function asTensor(data: Float32Array | Int32Array, shape?: readonly numbe
   if (numel(s) !== data.length) {
     throw new RangeError(`${op}: data has ${data.length} elements but shape ${formatShape(s)} needs ${numel(s)}`);
   }
-  return leaf(data, s, readOptions(options, op), op);
+  return leaf(data, s, readTensorOptions(options, op, ['requiresGrad']), op);
 }
 
 /** A tensor of the given shape filled with `value`. */
 export function full(shape: readonly number[], value: number, options?: TensorOptions): Tensor {
-  const op = 'full';
+  return filled(shape, value, options, 'full');
+}
+
+/** full() under the name of the function the caller called, for its messages. */
+function filled(shape: readonly number[], value: number, options: TensorOptions | undefined, op: string): Tensor {
   const s = checkShape(shape, op);
-  const opts = readOptions(options, op);
+  const opts = readTensorOptions(options, op);
   if (typeof value !== 'number') throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
   const dtype = opts.dtype ?? 'float32';
   if (dtype === 'int32') checkIntegers([value], op);
@@ -140,16 +147,16 @@ export function full(shape: readonly number[], value: number, options?: TensorOp
 }
 
 export function zeros(shape: readonly number[], options?: TensorOptions): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, 'zeros');
 }
 
 export function ones(shape: readonly number[], options?: TensorOptions): Tensor {
-  return full(shape, 1, options);
+  return filled(shape, 1, options, 'ones');
 }
 
 function likeOptions(t: Tensor, options: TensorOptions | undefined, op: string): TensorOptions {
   if (!(t instanceof Tensor)) throw new TypeError(`${op}: expected a Tensor, got ${describe(t)}`);
-  return { dtype: t.dtype, ...readOptions(options, op) };
+  return { dtype: t.dtype, ...readTensorOptions(options, op) };
 }
 
 export function zerosLike(t: Tensor, options?: TensorOptions): Tensor {
@@ -183,7 +190,7 @@ export function arange(start: number, end?: number, step?: number, options?: Ten
   const n = Math.max(0, Math.ceil((end - start) / step));
   // The same element cap as every other creation path, checked before any memory is asked for.
   if (n > MAX_NUMEL) throw new RangeError(`${op}: (end - start) / step = ${n} elements, more than ${MAX_NUMEL} (start ${start}, end ${end}, step ${step})`);
-  const opts = readOptions(options, op);
+  const opts = readTensorOptions(options, op);
   const dtype = opts.dtype ?? 'float32';
   const out = alloc(dtype, n);
   for (let i = 0; i < n; i++) out[i] = start + i * step;
@@ -199,13 +206,13 @@ export function linspace(start: number, end: number, steps: number, options?: Te
   checkShape([steps], op);
   const out = allocFloat32(steps);
   for (let i = 0; i < steps; i++) out[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
-  return leaf(out, [steps], readOptions(options, op), op);
+  return leaf(out, [steps], readTensorOptions(options, op), op);
 }
 
 /** The n×m identity matrix (m defaults to n). */
 export function eye(n: number, m = n, options?: TensorOptions): Tensor {
   const s = checkShape([n, m], 'eye');
-  const opts = readOptions(options, 'eye');
+  const opts = readTensorOptions(options, 'eye');
   const out = alloc(opts.dtype ?? 'float32', n * m);
   out.fill(0);
   for (let i = 0; i < Math.min(n, m); i++) out[i * m + i] = 1;

@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { allocFloat32, allocInt32 } from './alloc';
 import { checkDType } from './dtype';
 import { checkShape, describe, numel } from './shape';
-import { leaf, TensorOptions } from './create';
+import { leaf, readTensorOptions, TensorOptions } from './create';
 import { PhiloxStream } from './philox';
 import { Tensor } from './tensor';
 
@@ -120,7 +120,7 @@ export function nextKernelSeed(): number {
 }
 
 function floatOptions(options: TensorOptions | undefined, op: string): TensorOptions {
-  const o = options ?? {};
+  const o = readTensorOptions(options, op);
   if (o.dtype !== undefined && checkDType(o.dtype, op) !== 'float32') {
     throw new TypeError(`${op}: makes float32 tensors; use randint for integers`);
   }
@@ -168,7 +168,8 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (high <= low) throw new RangeError(`${op}: high (${high}) must be greater than low (${low})`);
   const s = checkShape(shape, op);
   const n = numel(s);
-  const dtype = options?.dtype === undefined ? 'int32' : checkDType(options.dtype, op);
+  const o = readTensorOptions(options, op);
+  const dtype = o.dtype === undefined ? 'int32' : checkDType(o.dtype, op);
   const words = current().words(2 * n);
   const out = dtype === 'int32' ? allocInt32(n) : allocFloat32(n);
   const range = high - low;
@@ -176,7 +177,7 @@ export function randint(low: number, high: number, shape: readonly number[], opt
     const u = ((words[2 * i] >>> 5) * 2 ** 26 + (words[2 * i + 1] >>> 6)) * 2 ** -53;
     out[i] = low + Math.floor(u * range);
   }
-  return leaf(out, s, { ...options, dtype }, op);
+  return leaf(out, s, { ...o, dtype }, op);
 }
 
 /** A random permutation of 0..n-1 (int32), e.g. to shuffle a data set. */

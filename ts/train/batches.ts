@@ -6,22 +6,31 @@
  *   - any iterable / async iterable of batches, such as a data.DataLoader
  *     (iterated afresh every epoch; it does its own batching and shuffling),
  *     whose batches hold tensors or `{ data, shape }` arrays.
+ * For a model with several outputs, y is an array or a record of targets (one
+ * per output), each with x's number of rows; they are shuffled with x.
  */
 import { Tensor } from '../tensor/tensor';
 import { asTensor, tensor } from '../tensor/create';
 import { indexSelect } from '../ops';
+import type { ModuleOutput } from '../nn/module';
+import { Layout, PerOutput, SINGLE, Targets, layoutOf, mapLeaves, partsOf } from './outputs';
 
-export interface Batch {
+/**
+ * A batch: inputs and targets, one sample per row. The targets are one tensor,
+ * or one per output of a model with several (an array or a record, laid out
+ * as the outputs).
+ */
+export interface Batch<Y extends Targets = Tensor> {
   x: Tensor;
-  y: Tensor;
+  y: Y;
   /** Whether the batch was assembled here (its memory can be recycled after use). */
   owned?: boolean;
 }
 
-/** Inputs and targets in memory, one sample per row of the first dimension. */
-export interface TensorData {
+/** Inputs and targets in memory, one sample per row of the first dimension (of x and of every target). */
+export interface TensorData<Y extends Targets = Tensor> {
   x: Tensor;
-  y: Tensor;
+  y: Y;
 }
 
 /** A plain array with its shape (what data.Dataset and data.DataLoader hold). */
@@ -32,20 +41,31 @@ export interface ShapedData {
 
 export type TensorOrArray = Tensor | ShapedData;
 
+/** Targets as tensors or shaped arrays: one, or one per output (an array or a record of them). */
+export type TargetData = PerOutput<TensorOrArray>;
+
 /** In-memory samples as tensors or shaped arrays (a data.Dataset has this form). */
-export interface SampleData {
+export interface SampleData<Y = TargetData> {
   x: TensorOrArray;
-  y: TensorOrArray;
+  y: Y;
 }
 
-export type BatchLike = { x: TensorOrArray; y: TensorOrArray } | [TensorOrArray, TensorOrArray];
-export type BatchIterable = (Iterable<BatchLike> | AsyncIterable<BatchLike>) & { length?: number; numBatches?: number };
-export type DataSpec = TensorData | SampleData | BatchIterable;
+export type BatchLike<Y = TargetData> = { x: TensorOrArray; y: Y } | [TensorOrArray, Y];
+export type BatchIterable<Y = TargetData> = (Iterable<BatchLike<Y>> | AsyncIterable<BatchLike<Y>>) & { length?: number; numBatches?: number };
+/** Training or evaluation data: samples in memory, or an iterable of batches (a data.DataLoader). */
+export type DataSpec<Y = TargetData> = SampleData<Y> | BatchIterable<Y>;
+
+/** The targets a model with output type Out trains on: one tensor (or shaped array), or one per output laid out as the outputs. */
+export type TargetsFor<Out extends ModuleOutput> = Out extends Tensor ? TensorOrArray : { readonly [K in keyof Out]: TensorOrArray };
 
 function isShaped(v: unknown): v is ShapedData {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as ShapedData;
   return (s.data instanceof Float32Array || s.data instanceof Int32Array) && Array.isArray(s.shape);
+}
+
+function isTensorOrArray(v: unknown): v is TensorOrArray {
+  return v instanceof Tensor || isShaped(v);
 }
 
 /** A tensor for a tensor or a shaped array (sharing its memory, no copy). */
@@ -55,28 +75,71 @@ export function toTensor(v: TensorOrArray, where: string, name: string): Tensor 
   throw new TypeError(`${where}: ${name} must be a Tensor or { data: Float32Array | Int32Array, shape }`);
 }
 
-export function isTensorData(d: unknown): d is TensorData {
-  return typeof d === 'object' && d !== null && (d as TensorData).x instanceof Tensor && (d as TensorData).y instanceof Tensor;
+/** The layout of targets given as tensors or shaped arrays, or a TypeError naming what is expected. */
+function targetLayout(y: unknown, where: string, name: string): Layout {
+  const layout = layoutOf(y, isTensorOrArray);
+  if (layout === null) {
+    throw new TypeError(
+      `${where}: ${name} must be a Tensor or { data: Float32Array | Int32Array, shape }, or (for a model with several outputs) a non-empty array or record of them`,
+    );
+  }
+  return layout;
+}
+
+/** Targets as tensors (sharing the memory of shaped arrays). */
+function toTargets(y: unknown, where: string, name: string): Targets {
+  const layout = targetLayout(y, where, name);
+  return mapLeaves(y as TargetData, layout, (v, part) => toTensor(v, where, part === '' ? name : `${name}.${part}`)) as Targets;
+}
+
+/** The layout of targets already made tensors. */
+export function targetsLayout(y: Targets): Layout {
+  return layoutOf(y, (v) => v instanceof Tensor) ?? SINGLE;
+}
+
+/** Applies fn to every target tensor, keeping the layout. */
+export function mapTargets(y: Targets, fn: (t: Tensor) => Tensor): Targets {
+  return mapLeaves(y, targetsLayout(y), fn) as Targets;
+}
+
+/** Every target tensor, in order. */
+export function targetTensors(y: Targets): Tensor[] {
+  return partsOf(y, targetsLayout(y));
+}
+
+export function isTensorData(d: unknown): d is TensorData<Targets> {
+  if (typeof d !== 'object' || d === null || !((d as TensorData).x instanceof Tensor)) return false;
+  return layoutOf((d as TensorData).y, (v) => v instanceof Tensor) !== null;
 }
 
 function isSampleData(d: unknown): d is SampleData {
   if (typeof d !== 'object' || d === null || !('x' in d) || !('y' in d)) return false;
   const { x, y } = d as SampleData;
-  return (x instanceof Tensor || isShaped(x)) && (y instanceof Tensor || isShaped(y));
+  return isTensorOrArray(x) && layoutOf(y, isTensorOrArray) !== null;
 }
 
 function isIterable(d: unknown): d is BatchIterable {
   return typeof d === 'object' && d !== null && (Symbol.iterator in d || Symbol.asyncIterator in d);
 }
 
-/** Checks a data argument and that x and y agree on the number of samples. */
-export function checkData(d: unknown, where: string): TensorData | BatchIterable {
+/** Checks a data argument and that x and every target agree on the number of samples. */
+export function checkData(d: unknown, where: string): TensorData<Targets> | BatchIterable {
+  // { x, y } with something else inside: say which part is wrong, rather than that the data is not { x, y }.
+  if (typeof d === 'object' && d !== null && !isIterable(d) && 'x' in d && 'y' in d && !isSampleData(d)) {
+    toTensor((d as SampleData).x, where, 'x');
+    targetLayout((d as SampleData).y, where, 'y');
+  }
   if (isSampleData(d)) {
     const x = toTensor(d.x, where, 'x');
-    const y = toTensor(d.y, where, 'y');
+    const y = toTargets(d.y, where, 'y');
+    if (x.shape.length === 0) throw new RangeError(`${where}: x needs a first (sample) dimension`);
     const n = x.shape[0];
-    if (x.shape.length === 0 || y.shape.length === 0) throw new RangeError(`${where}: x and y need a first (sample) dimension`);
-    if (y.shape[0] !== n) throw new RangeError(`${where}: x has ${n} samples but y has ${y.shape[0]}`);
+    const layout = targetsLayout(y);
+    partsOf(y, layout).forEach((t, i) => {
+      const name = layout.kind === 'single' ? 'y' : `y.${layout.names[i]}`;
+      if (t.shape.length === 0) throw new RangeError(`${where}: ${name} needs a first (sample) dimension`);
+      if (t.shape[0] !== n) throw new RangeError(`${where}: x has ${n} samples but ${name} has ${t.shape[0]}`);
+    });
     return { x, y };
   }
   if (isIterable(d)) return d;
@@ -84,16 +147,16 @@ export function checkData(d: unknown, where: string): TensorData | BatchIterable
 }
 
 /** Number of batches per pass, when known. */
-export function batchCount(d: TensorData | BatchIterable, batchSize: number): number | undefined {
+export function batchCount(d: TensorData<Targets> | BatchIterable, batchSize: number): number | undefined {
   if (isTensorData(d)) return Math.ceil(d.x.shape[0] / batchSize);
   if (typeof d.numBatches === 'number') return d.numBatches;
   if (typeof d.length === 'number') return d.length;
   return undefined;
 }
 
-function toBatch(b: BatchLike, where: string): Batch {
-  if (Array.isArray(b) && b.length === 2) return { x: toTensor(b[0], where, 'batch x'), y: toTensor(b[1], where, 'batch y') };
-  if (b && typeof b === 'object' && 'x' in b && 'y' in b) return { x: toTensor(b.x, where, 'batch x'), y: toTensor(b.y, where, 'batch y') };
+function toBatch(b: BatchLike, where: string): Batch<Targets> {
+  if (Array.isArray(b) && b.length === 2) return { x: toTensor(b[0], where, 'batch x'), y: toTargets(b[1], where, 'batch y') };
+  if (b && typeof b === 'object' && 'x' in b && 'y' in b) return { x: toTensor(b.x, where, 'batch x'), y: toTargets(b.y, where, 'batch y') };
   throw new TypeError(`${where}: a batch must be { x, y } or [x, y]`);
 }
 
@@ -118,7 +181,7 @@ export function takeRows(t: Tensor, start: number, end: number): Tensor {
  * Batches of in-memory tensors, in order or permuted by `random`, gathered
  * (one native row copy) into pool buffers that the consumer may recycle.
  */
-function* tensorBatches(d: TensorData, batchSize: number, random: (() => number) | null): Generator<Batch> {
+function* tensorBatches(d: TensorData<Targets>, batchSize: number, random: (() => number) | null): Generator<Batch<Targets>> {
   const n = d.x.shape[0];
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -133,12 +196,13 @@ function* tensorBatches(d: TensorData, batchSize: number, random: (() => number)
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
     const idx = tensor(order.subarray(start, end), [end - start], { dtype: 'int32' });
-    yield { x: indexSelect(d.x, 0, idx), y: indexSelect(d.y, 0, idx), owned: true };
+    // Every target takes the same rows as x: one order for all.
+    yield { x: indexSelect(d.x, 0, idx), y: mapTargets(d.y, (t) => indexSelect(t, 0, idx)), owned: true };
   }
 }
 
 /** One pass over the data. */
-export async function* iterateBatches(d: TensorData | BatchIterable, batchSize: number, random: (() => number) | null, where: string): AsyncGenerator<Batch> {
+export async function* iterateBatches(d: TensorData<Targets> | BatchIterable, batchSize: number, random: (() => number) | null, where: string): AsyncGenerator<Batch<Targets>> {
   if (isTensorData(d)) {
     yield* tensorBatches(d, batchSize, random);
     return;

@@ -4,7 +4,7 @@
  * awaits it. Hooks receive the logs so far and the training context, through
  * which a callback reads the model and optimizer and stops training.
  */
-import type { Module } from '../nn/module';
+import type { AnyModule } from '../nn/module';
 import type { Optimizer } from '../optim/optimizer';
 import type { History } from './history';
 
@@ -15,7 +15,7 @@ export type Awaitable<T> = T | Promise<T>;
 
 /** What a callback can see and change while `fit` runs. */
 export interface TrainingContext {
-  readonly model: Module;
+  readonly model: AnyModule;
   readonly optimizer: Optimizer;
   /** Epochs `fit` was asked for. */
   readonly epochs: number;

@@ -1,6 +1,7 @@
 /** Ready-made callbacks (dd.callbacks). Each returns a Callback object for fit's `callbacks` option. */
 import type { LRScheduler, ReduceLROnPlateau } from '../optim/lr_scheduler';
 import type { Callback, Logs, TrainingContext } from './callback';
+import { rejectUnknownOptions } from '../options';
 
 export { earlyStopping, EarlyStopping } from './callbacks/early-stopping';
 export type { EarlyStoppingOptions } from './callbacks/early-stopping';
@@ -26,6 +27,7 @@ export interface SchedulerCallback extends Callback {
  * batch). A ReduceLROnPlateau is stepped with the monitored log value.
  */
 export function learningRateScheduler(scheduler: LRScheduler | ReduceLROnPlateau, options: LearningRateSchedulerOptions = {}): SchedulerCallback {
+  rejectUnknownOptions(options, ['monitor', 'perBatch'], 'learningRateScheduler');
   // The scheduler and options stay readable, so a worker job can rebuild the callback on its own optimizer.
   const described = { kind: 'learningRateScheduler' as const, scheduler, options: { ...options } };
   const plateau = !('lrAt' in scheduler);

@@ -1,23 +1,25 @@
-/** evaluate and predict: one pass in evaluation mode without recording the graph. */
+/** evaluate: one pass in evaluation mode without recording the graph, averaging the loss and metrics. */
 import type { Tensor } from '../tensor/tensor';
 import { noGrad } from '../autograd/grad-mode';
-import { concat } from '../ops';
-import type { Module } from '../nn/module';
+import type { AnyModule, ModuleOutput } from '../nn/module';
 import { withMode } from '../nn/mode';
-import { BatchIterable, DataSpec, TensorData, TensorOrArray, checkData, iterateBatches, takeRows, toTensor } from './batches';
-import { LossFn, LossSpec, resolveLoss } from './losses';
-import { Metric, MetricSpec, RunningMeans, resolveMetrics } from './metrics';
+import { BatchIterable, DataSpec, TargetsFor, TensorData, checkData, iterateBatches, targetTensors } from './batches';
+import { LossSpecFor, LossWeightsFor, MetricsFor, Objective } from './objective';
+import { RunningMeans } from './metrics';
+import { OutputOf, Targets } from './outputs';
 import { EventLoopYielder } from './yielder';
 import { rejectUnknownOptions } from '../options';
 import { recycleIntermediate } from '../optim/recycle';
 
-export interface EvaluateOptions {
+export interface EvaluateOptions<Out extends ModuleOutput = Tensor> {
   /** Samples per batch for in-memory data (default 32). */
   batchSize?: number;
-  /** Loss to report (a name or a function); omitted, only the metrics are computed. */
-  loss?: LossSpec;
-  /** Metrics to report (default ['accuracy']). */
-  metrics?: MetricSpec[];
+  /** Loss to report (a name or a function; one per output for a model with several); omitted, only the metrics are computed. */
+  loss?: LossSpecFor<Out>;
+  /** Weights of the outputs' losses in the reported `loss`, for a model with several outputs (default 1 each). */
+  lossWeights?: LossWeightsFor<Out>;
+  /** Metrics to report (default ['accuracy'], for every output); see objective.ts for how they are named per output. */
+  metrics?: MetricsFor<Out>;
 }
 
 export function checkBatchSize(v: unknown, where: string): number {
@@ -25,13 +27,9 @@ export function checkBatchSize(v: unknown, where: string): number {
   return v;
 }
 
-export function accuracyThreshold(loss: LossSpec | undefined): number {
-  return loss === 'binaryCrossEntropyWithLogits' ? 0 : 0.5;
-}
-
 /** Mean loss and metrics over data (no `val_` prefix); used by `fit` for validation too. */
 export async function evaluateLogs(
-  model: Module, data: TensorData | BatchIterable, batchSize: number, loss: LossFn | null, metrics: Metric[], where: string,
+  model: AnyModule, data: TensorData<Targets> | BatchIterable, batchSize: number, objective: Objective, where: string,
 ): Promise<Record<string, number>> {
   const running = new RunningMeans();
   const yielder = new EventLoopYielder();
@@ -40,61 +38,40 @@ export async function evaluateLogs(
     noGrad(async () => {
       for await (const b of iterateBatches(data, batchSize, null, where)) {
         const pred = model.call(b.x);
-        const values: Record<string, number> = {};
-        if (loss !== null) values.loss = loss(pred, b.y).item();
-        for (const m of metrics) values[m.name] = m.fn(pred, b.y);
-        running.add(values, b.x.shape[0]);
-        recycleIntermediate(pred);
+        const { loss, values } = objective.compute(pred, b.y, where);
+        const logs: Record<string, number> = loss === null ? values : { loss: loss.item(), ...values };
+        running.add(logs, b.x.shape[0]);
+        for (const t of targetTensors(pred)) recycleIntermediate(t);
         if (b.owned) {
           recycleIntermediate(b.x);
-          recycleIntermediate(b.y);
+          for (const t of targetTensors(b.y)) recycleIntermediate(t);
         }
         await yielder.maybeYield();
       }
     }),
   );
-  return running.means();
+  return orderLogs(running.means(), objective.logNames());
 }
 
-/** Loss and metrics of the model on data, averaged over samples. */
-export async function evaluate(model: Module, data: DataSpec, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+/** The values named in `names`, in that order, optionally prefixed. */
+export function orderLogs(values: Record<string, number>, names: readonly string[], prefix = ''): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of names) if (k in values) out[prefix + k] = values[k];
+  return out;
+}
+
+/**
+ * Loss and metrics of the model on data, averaged over samples. For a model
+ * with several outputs, y holds one target per output and the values are
+ * named per output (`main_loss`, `aux_accuracy`) besides the weighted `loss`.
+ */
+export async function evaluate<M extends AnyModule>(
+  model: M, data: DataSpec<TargetsFor<OutputOf<M>>>, options: EvaluateOptions<OutputOf<M>> = {},
+): Promise<Record<string, number>> {
   const where = 'evaluate';
-  rejectUnknownOptions(options, ['batchSize', 'loss', 'metrics'], where);
+  rejectUnknownOptions(options, ['batchSize', 'loss', 'lossWeights', 'metrics'], where);
   const d = checkData(data, where);
   const batchSize = checkBatchSize(options.batchSize ?? 32, where);
-  const loss = options.loss === undefined ? null : resolveLoss(options.loss, where);
-  const metrics = resolveMetrics(options.metrics ?? ['accuracy'], accuracyThreshold(options.loss), where);
-  return evaluateLogs(model, d, batchSize, loss, metrics, where);
-}
-
-export interface PredictOptions {
-  /** Samples per batch (default 32). */
-  batchSize?: number;
-}
-
-/** The model's outputs for every row of x (a tensor or a { data, shape } array), in evaluation mode, concatenated along the first dimension. */
-export async function predict(model: Module, input: TensorOrArray, options: PredictOptions = {}): Promise<Tensor> {
-  const where = 'predict';
-  rejectUnknownOptions(options, ['batchSize'], where);
-  const x = toTensor(input, where, 'x');
-  const batchSize = checkBatchSize(options.batchSize ?? 32, where);
-  if (x.shape.length === 0) throw new RangeError(`${where}: x needs a first (sample) dimension`);
-  const n = x.shape[0];
-  const outputs: Tensor[] = [];
-  const yielder = new EventLoopYielder();
-  // Evaluation mode for this call only (its awaits included): a fit on the same model meanwhile keeps its dropout.
-  await withMode(model, false, () =>
-    noGrad(async () => {
-      if (n <= batchSize) {
-        outputs.push(model.call(x));
-        return;
-      }
-      for (let start = 0; start < n; start += batchSize) {
-        outputs.push(model.call(takeRows(x, start, Math.min(n, start + batchSize))));
-        await yielder.maybeYield();
-      }
-    }),
-  );
-  if (outputs.length === 0) throw new RangeError(`${where}: x has no samples`);
-  return outputs.length === 1 ? outputs[0] : concat(outputs, 0);
+  const objective = new Objective({ loss: options.loss, lossWeights: options.lossWeights, metrics: options.metrics ?? ['accuracy'] }, where);
+  return evaluateLogs(model, d, batchSize, objective, where);
 }

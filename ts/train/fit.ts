@@ -9,19 +9,28 @@
  * attached to layers, which also enter the gradients through the graph, and
  * those of the optimizer's parameter groups, applied in its step); `val_loss`
  * is the data loss alone. Constraints (max-norm) are applied after each step.
+ *
+ * Several outputs: a model whose forward returns an array or a record of
+ * tensors trains on targets laid out the same way, with a loss per output
+ * (`loss`, `lossWeights`, `metrics` as Keras's compile; the rules are in
+ * objective.ts). `loss` is then the weighted total and each output's loss is
+ * logged as `<output>_loss`, its metrics as `<output>_<metric>`.
  */
 import { backward } from '../autograd/engine';
 import { Generator, rand, withGenerator } from '../tensor/random';
 import { recycleIntermediate } from '../optim/recycle';
-import type { Module } from '../nn/module';
+import type { AnyModule, ModuleOutput } from '../nn/module';
 import { withMode } from '../nn/mode';
 import type { Optimizer } from '../optim/optimizer';
-import { BatchIterable, DataSpec, TensorData, batchCount, checkData, isTensorData, iterateBatches, seededRandom, takeRows } from './batches';
+import {
+  BatchIterable, DataSpec, TargetsFor, TensorData, batchCount, checkData, isTensorData, iterateBatches, mapTargets, seededRandom, takeRows, targetTensors,
+} from './batches';
 import { Callback, Logs, TrainingContext, runHook } from './callback';
-import { accuracyThreshold, checkBatchSize, evaluateLogs } from './evaluate';
+import { checkBatchSize, evaluateLogs, orderLogs } from './evaluate';
 import { History } from './history';
-import { LossSpec, resolveLoss } from './losses';
-import { MetricSpec, RunningMeans, resolveMetrics } from './metrics';
+import { LossSpecFor, LossWeightsFor, MetricsFor, Objective } from './objective';
+import { RunningMeans } from './metrics';
+import type { OutputOf, Targets } from './outputs';
 import { ProgressBar, ProgressStream, Verbosity } from './progress';
 import { EventLoopYielder } from './yielder';
 import { rejectUnknownOptions } from '../options';
@@ -29,19 +38,27 @@ import { collect } from '../regularize/model-policies';
 import { clipGradNorm, clipGradValue } from '../regularize/clip';
 import type { Tensor } from '../tensor/tensor';
 
-export interface FitOptions {
+export interface FitOptions<Out extends ModuleOutput = Tensor> {
   /** The optimizer that updates the model's parameters. */
   optimizer: Optimizer;
-  /** A loss name ('crossEntropy', 'mse', 'binaryCrossEntropyWithLogits') or (pred, target) => scalar tensor. */
-  loss: LossSpec;
+  /**
+   * A loss name ('crossEntropy', 'mse', 'binaryCrossEntropyWithLogits') or (pred, target) => scalar tensor;
+   * for a model with several outputs, one for all or one per output (an array or a record keyed by output name).
+   */
+  loss: LossSpecFor<Out>;
+  /** For a model with several outputs: each output's weight in the minimised loss (an array or a record; default 1 each). */
+  lossWeights?: LossWeightsFor<Out>;
   /** Passes over the training data (default 1). */
   epochs?: number;
   /** Samples per batch for in-memory data (default 32; a DataLoader batches itself). */
   batchSize?: number;
-  /** Metrics logged as `name` and `val_name` (e.g. ['accuracy']). */
-  metrics?: MetricSpec[];
+  /**
+   * Metrics logged as `name` and `val_name` (e.g. ['accuracy']). With several outputs a list applies to every
+   * output and is logged as `<output>_<name>`; a record keyed by output name applies each list to its output only.
+   */
+  metrics?: MetricsFor<Out>;
   /** Data evaluated after every epoch, logged with a `val_` prefix. */
-  validationData?: DataSpec;
+  validationData?: DataSpec<TargetsFor<Out>>;
   /** Fraction of in-memory training data (the last rows, before shuffling) held out for validation. */
   validationSplit?: number;
   /** Batch size for validation (default batchSize). */
@@ -75,11 +92,11 @@ export interface FitOptions {
 }
 
 const FIT_OPTIONS = [
-  'optimizer', 'loss', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'callbacks',
+  'optimizer', 'loss', 'lossWeights', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'callbacks',
   'shuffle', 'seed', 'verbose', 'initialEpoch', 'progressStream', 'clipNorm', 'clipValue', 'augment', 'generator',
 ] as const;
 
-function checkOptions(options: FitOptions): void {
+function checkOptions(options: FitOptions<ModuleOutput>): void {
   if (!options || typeof options !== 'object') throw new TypeError('fit: options { optimizer, loss, … } are required');
   rejectUnknownOptions(options, FIT_OPTIONS, 'fit');
   if (!options.optimizer || typeof options.optimizer.step !== 'function') throw new TypeError('fit: options.optimizer must be an optimizer (e.g. new dd.optim.Adam(model.parameters()))');
@@ -104,14 +121,14 @@ function checkOptions(options: FitOptions): void {
 }
 
 /** Splits off the last `fraction` of the rows as validation data, as Keras does. */
-function splitValidation(d: TensorData | BatchIterable, fraction: number): { train: TensorData; validation: TensorData } {
+function splitValidation(d: TensorData<Targets> | BatchIterable, fraction: number): { train: TensorData<Targets>; validation: TensorData<Targets> } {
   if (!isTensorData(d)) throw new TypeError('fit: validationSplit needs in-memory data { x, y }; give a DataLoader validationData instead');
   const n = d.x.shape[0];
   const cut = n - Math.round(n * fraction);
   if (cut <= 0 || cut >= n) throw new RangeError(`fit: validationSplit ${fraction} of ${n} samples leaves an empty side`);
   return {
-    train: { x: takeRows(d.x, 0, cut), y: takeRows(d.y, 0, cut) },
-    validation: { x: takeRows(d.x, cut, n), y: takeRows(d.y, cut, n) },
+    train: { x: takeRows(d.x, 0, cut), y: mapTargets(d.y, (t) => takeRows(t, 0, cut)) },
+    validation: { x: takeRows(d.x, cut, n), y: mapTargets(d.y, (t) => takeRows(t, cut, n)) },
   };
 }
 
@@ -120,8 +137,8 @@ function splitValidation(d: TensorData | BatchIterable, fraction: number): { tra
  * run in training mode and validation in evaluation mode, whatever the
  * model's stored mode (train()/eval()), which fit leaves as it was.
  */
-export async function fit(model: Module, trainData: DataSpec, options: FitOptions): Promise<History> {
-  checkOptions(options);
+export async function fit<M extends AnyModule>(model: M, trainData: DataSpec<TargetsFor<OutputOf<M>>>, options: FitOptions<OutputOf<M>>): Promise<History> {
+  checkOptions(options as FitOptions<ModuleOutput>);
   let train = checkData(trainData, 'fit');
   let validation = options.validationData === undefined ? undefined : checkData(options.validationData, 'fit (validationData)');
   if (options.validationSplit !== undefined) {
@@ -133,8 +150,7 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
   const initialEpoch = options.initialEpoch ?? 0;
   const batchSize = checkBatchSize(options.batchSize ?? 32, 'fit');
   const validationBatchSize = checkBatchSize(options.validationBatchSize ?? batchSize, 'fit (validationBatchSize)');
-  const lossFn = resolveLoss(options.loss, 'fit');
-  const metrics = resolveMetrics(options.metrics, accuracyThreshold(options.loss), 'fit');
+  const objective = new Objective({ loss: options.loss, lossWeights: options.lossWeights, metrics: options.metrics }, 'fit');
   const callbacks = [...(options.callbacks ?? [])];
   const optimizer = options.optimizer;
   const hasRegularizers = optimizer.paramGroups.some((g) => g.regularizers.length > 0);
@@ -167,14 +183,9 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       // Training mode (and this fit's random stream) for this forward only: a predict awaiting
       // meanwhile on the same model cannot turn dropout off here, nor another fit take our draws.
       const pred = drawing(() => withMode(model, true, () => model.call(x)));
-      const dataLoss = lossFn(pred, b.y);
-      if (dataLoss.numel !== 1) {
-        throw new RangeError(`fit: the loss must be a scalar, got shape [${dataLoss.shape.join(', ')}] (reduce it with mean() or sum())`);
-      }
-      const loss = attached.addPenalty(dataLoss);
-      const values: Logs = {};
       // Metrics read the predictions before backward, which may recycle their memory.
-      for (const m of metrics) values[m.name] = m.fn(pred, b.y);
+      const { loss: dataLoss, values } = objective.compute(pred, b.y, 'fit');
+      const loss = attached.addPenalty(dataLoss as Tensor);
       values.loss = loss.item() + (hasRegularizers ? optimizer.regularizationPenalty() : 0);
       // Activations go back to the buffer pool once backward has used them: the next batch reuses them.
       backward(loss, null, { freeActivations: true });
@@ -184,7 +195,7 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       attached.applyConstraints();
       if (b.owned) {
         recycleIntermediate(b.x);
-        recycleIntermediate(b.y);
+        for (const t of targetTensors(b.y)) recycleIntermediate(t);
       }
       // An augmented batch is fit's own too (pinned memory, such as a tensor the user made, is left alone).
       if (x !== b.x) recycleIntermediate(x);
@@ -195,10 +206,10 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
       if (ctx.stopTraining) break;
       await yielder.maybeYield();
     }
-    const logs: Logs = orderLogs(running.means(), metrics.map((m) => m.name));
+    const logs: Logs = orderLogs(running.means(), objective.logNames());
     if (validation !== undefined) {
-      const v = await evaluateLogs(model, validation, validationBatchSize, lossFn, metrics, 'fit (validation)');
-      Object.assign(logs, orderLogs(v, metrics.map((m) => m.name), 'val_'));
+      const v = await evaluateLogs(model, validation, validationBatchSize, objective, 'fit (validation)');
+      Object.assign(logs, orderLogs(v, objective.logNames(), 'val_'));
     }
     logs.lr = optimizer.paramGroups[0].lr;
     history.record(epoch, logs);
@@ -207,11 +218,4 @@ export async function fit(model: Module, trainData: DataSpec, options: FitOption
   }
   await runHook(callbacks, 'onTrainEnd', {}, ctx);
   return history;
-}
-
-/** loss first, then the metrics in the order asked, optionally prefixed. */
-function orderLogs(values: Record<string, number>, metricNames: string[], prefix = ''): Logs {
-  const out: Logs = {};
-  for (const k of ['loss', ...metricNames]) if (k in values) out[prefix + k] = values[k];
-  return out;
 }

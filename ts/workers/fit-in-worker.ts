@@ -12,19 +12,24 @@
  *   const job = dd.fitInWorker(model, train, { optimizer, loss: 'crossEntropy', epochs: 3, signal });
  *   job.on('epoch', ({ epoch, logs }) => console.log(epoch, logs));
  *   const history = await job;
+ *
+ * A model with several outputs trains as with `fit`: y holds one target per
+ * output (an array or a record), each shipped as its own typed array, and
+ * loss, lossWeights and metrics are names and numbers per output.
  */
 import { EventEmitter } from 'events';
 import { Worker } from 'worker_threads';
 import { backendInfo } from '../backend';
 import { describeLayers } from '../io/model-description';
-import { Module, StateDict } from '../nn/module';
+import { AnyModule, Module, StateDict } from '../nn/module';
 import { Optimizer } from '../optim/optimizer';
 import { Generator, getRngState } from '../tensor/random';
-import { checkData, isTensorData, SampleData } from '../train/batches';
+import { checkData, isTensorData, SampleData, targetsLayout } from '../train/batches';
 import type { Callback } from '../train/callback';
 import type { SchedulerCallback } from '../train/callbacks';
 import { History } from '../train/history';
 import type { LossName } from '../train/losses';
+import { isRecord, mapLeaves, PerOutput } from '../train/outputs';
 import { RunningMeans } from '../train/metrics';
 import { ProgressBar, ProgressStream, Verbosity } from '../train/progress';
 import type { Tensor } from '../tensor/tensor';
@@ -34,15 +39,15 @@ import { describeOptimizer, OptimizerConfig } from './optimizer-spec';
 import { describeAttached } from './policy-spec';
 import { checkSetupSpecifier } from './setup-module';
 import { revive, stateDictToMessage, tensorToMessage, TensorMessage, transferList } from './tensor-messages';
-import type { PlainFitSettings, TrainingJobSpec, TrainingWorkerToHost } from './training-protocol';
+import type { PlainFitSettings, SamplesMessage, TrainingJobSpec, TrainingWorkerToHost } from './training-protocol';
 import { errorFromMessage } from './worker-errors';
 import { defaultWorkerThreads, maxWorkerThreads, workerScript } from './worker-script';
 
 export interface WorkerFitOptions extends Omit<PlainFitSettings, 'loss'> {
   /** An optimizer built on the model's parameters (its groups and state travel along), or { type: 'Adam', lr, … }. */
   optimizer: Optimizer | OptimizerConfig;
-  /** A loss by name; a loss written as code comes from the setup module's configure(). */
-  loss?: LossName;
+  /** A loss by name (or, for a model with several outputs, one per output); a loss written as code comes from the setup module's configure(). */
+  loss?: PerOutput<LossName>;
   /** Held-out samples { x, y } evaluated after every epoch. */
   validationData?: SampleData;
   /** dd.callbacks' ready-made callbacks (earlyStopping, learningRateScheduler, terminateOnNaN, modelCheckpoint). */
@@ -71,7 +76,7 @@ export interface WorkerFitOptions extends Omit<PlainFitSettings, 'loss'> {
 }
 
 const KNOWN_OPTIONS = [
-  'optimizer', 'loss', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'shuffle', 'seed',
+  'optimizer', 'loss', 'lossWeights', 'epochs', 'batchSize', 'metrics', 'validationData', 'validationSplit', 'validationBatchSize', 'shuffle', 'seed',
   'initialEpoch', 'clipNorm', 'clipValue', 'callbacks', 'setup', 'setupOptions', 'threads', 'priority', 'signal', 'batchEvents',
   'weightsEveryEpoch', 'transferData', 'verbose', 'progressStream', 'generator',
 ];
@@ -88,11 +93,18 @@ function checkOptions(options: WorkerFitOptions): void {
   if (options === null || typeof options !== 'object') throw new TypeError(`${WHERE}: options { optimizer, loss, … } are required`);
   rejectUnknownOptions(options, KNOWN_OPTIONS, WHERE);
   if (options.optimizer === undefined) throw new TypeError(`${WHERE}: options.optimizer is required (an Optimizer, or { type: 'Adam', lr: 1e-3 })`);
-  if (options.loss !== undefined && typeof options.loss !== 'string') {
-    throw new TypeError(`${WHERE}: loss must be a name ('crossEntropy', 'mse', 'binaryCrossEntropyWithLogits'); a loss written as code comes from the setup module`);
+  const loss = options.loss;
+  const losses = Array.isArray(loss) || isRecord(loss) ? Object.values(loss) : [loss];
+  if (loss !== undefined && !losses.every((l) => typeof l === 'string')) {
+    throw new TypeError(`${WHERE}: loss must be a name ('crossEntropy', 'mse', 'binaryCrossEntropyWithLogits'), or names per output; a loss written as code comes from the setup module`);
   }
-  for (const m of options.metrics ?? []) {
-    if (m !== 'accuracy') throw new TypeError(`${WHERE}: metrics must be names ('accuracy'); metrics written as code come from the setup module`);
+  const metrics: unknown = options.metrics ?? [];
+  const flat = Array.isArray(metrics) && metrics.every((m) => !Array.isArray(m));
+  const lists = flat ? [metrics] : Array.isArray(metrics) || isRecord(metrics) ? Object.values(metrics) : [metrics];
+  for (const list of lists) {
+    if (!Array.isArray(list) || list.some((m) => m !== 'accuracy')) {
+      throw new TypeError(`${WHERE}: metrics must be names ('accuracy'), or lists of names per output; metrics written as code come from the setup module`);
+    }
   }
   const t = options.threads;
   const most = maxWorkerThreads(backendInfo().hardwareThreads);
@@ -105,12 +117,13 @@ function checkOptions(options: WorkerFitOptions): void {
   checkSetupSpecifier(options.setup, WHERE);
 }
 
-function samplesMessage(data: unknown, where: string, transfer: boolean, buffers: ArrayBuffer[]): { x: TensorMessage; y: TensorMessage } {
+function samplesMessage(data: unknown, where: string, transfer: boolean, buffers: ArrayBuffer[]): SamplesMessage {
   const d = checkData(data, where);
   if (!isTensorData(d)) throw new TypeError(`${where}: a worker job trains on in-memory samples { x, y }; an iterable of batches cannot cross threads`);
   // Shared memory is never copied; other memory is copied by postMessage, or moved when asked.
   const one = (t: Tensor): TensorMessage => (transfer ? moveable(tensorToMessage(t, false), buffers) : tensorToMessage(t, false));
-  return { x: one(d.x), y: one(d.y) };
+  // Targets per output keep their layout: each becomes a message of its own.
+  return { x: one(d.x), y: mapLeaves(d.y, targetsLayout(d.y), one) };
 }
 
 /** An abort reason in words (AbortSignal.abort() gives a DOMException 'This operation was aborted'). */
@@ -145,7 +158,7 @@ export class TrainingJob extends EventEmitter implements PromiseLike<History>, A
   private iterators = 0;
 
   /** @internal Made by fitInWorker(). */
-  constructor(model: Module, optimizer: Optimizer | OptimizerConfig, spec: TrainingJobSpec, transfer: ArrayBuffer[], options: WorkerFitOptions) {
+  constructor(model: AnyModule, optimizer: Optimizer | OptimizerConfig, spec: TrainingJobSpec, transfer: ArrayBuffer[], options: WorkerFitOptions) {
     super();
     this.worker = new Worker(workerScript('training-worker'), { workerData: spec, transferList: transfer });
     const progress = new ProgressBar(options.verbose ?? 0, options.progressStream);
@@ -275,7 +288,7 @@ export class TrainingJob extends EventEmitter implements PromiseLike<History>, A
  * where the caller's is, so a seeded job gives the same weights, bit for bit,
  * as the same seeded `fit` on this thread with the same kernel threads.
  */
-export function fitInWorker(model: Module, data: SampleData, options: WorkerFitOptions): TrainingJob {
+export function fitInWorker(model: AnyModule, data: SampleData, options: WorkerFitOptions): TrainingJob {
   if (!(model instanceof Module)) throw new TypeError(`${WHERE}: expected a Module, got ${model === null ? 'null' : typeof model}`);
   checkOptions(options);
   let layers;

@@ -7,7 +7,8 @@ import { parentPort, workerData } from 'worker_threads';
 import { setNumThreads } from '../backend';
 import { noGrad } from '../autograd/grad-mode';
 import { buildLayers } from '../io/model-description';
-import type { Module } from '../nn/module';
+import type { AnyModule, Module } from '../nn/module';
+import { Tensor } from '../tensor/tensor';
 import { asTensor } from '../tensor/create';
 import { recycleIntermediate } from '../optim/recycle';
 import type { LayerSpec } from '../io/layers/registry';
@@ -40,7 +41,10 @@ function handle(m: HostToInferenceWorker): void {
       return;
     }
     const x = asTensor(m.data, m.shape);
-    const out = noGrad(() => (model as Module).call(x));
+    const out: unknown = noGrad(() => (model as AnyModule).call(x));
+    if (!(out instanceof Tensor)) {
+      throw new TypeError('the model returns several outputs (an array or a record); an inference pool serves models with one output tensor (dd.predict handles several)');
+    }
     if (out.dtype !== 'float32') throw new TypeError(`the model's output is ${out.dtype}; an inference pool returns float32 outputs`);
     if (out.shape.length === 0 || out.shape[0] !== m.shape[0]) {
       throw new RangeError(`the model's output has shape [${out.shape.join(', ')}], which does not keep the ${m.shape[0]} samples of the input along its first dimension`);

@@ -37,7 +37,8 @@ export function describeOptimizer(optimizer: Optimizer | OptimizerConfig, params
   if (!(optimizer instanceof Optimizer)) {
     if (optimizer === null || typeof optimizer !== 'object') throw new TypeError(`${where}: optimizer must be an Optimizer or { type: 'Adam', lr, … }`);
     const { type, ...hyper } = optimizer;
-    classOf(type, where);
+    // Built once here too, so a misspelt setting is refused by the caller's call, not later by the worker.
+    new (classOf(type, where))(params, hyper);
     return { kind: 'config', type: type as string, hyper };
   }
   const type = optimizer.constructor.name;

@@ -12,6 +12,7 @@ import type { Optimizer } from '../optim/optimizer';
 import type { Callback } from '../train/callback';
 import type { LossSpec } from '../train/losses';
 import type { MetricSpec } from '../train/metrics';
+import type { PerOutput } from '../train/outputs';
 import type { Tensor } from '../tensor/tensor';
 
 export interface SetupContext {
@@ -26,8 +27,10 @@ export interface SetupContext {
 /** What `configure` may return to a training job. */
 export interface SetupResult {
   callbacks?: Callback[];
-  loss?: LossSpec;
-  metrics?: MetricSpec[];
+  /** One loss, or one per output of a model with several (an array or a record keyed by output name). */
+  loss?: PerOutput<LossSpec>;
+  /** Metrics for every output, or lists per output. */
+  metrics?: MetricSpec[] | PerOutput<MetricSpec[]>;
   augment?: { transform(x: Tensor, epoch: number, batch: number): Tensor };
 }
 

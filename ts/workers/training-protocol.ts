@@ -3,6 +3,7 @@ import type { LayerSpec } from '../io/layers/registry';
 import type { OptimizerState } from '../optim/optimizer';
 import type { RngState } from '../tensor/random';
 import type { LossName } from '../train/losses';
+import type { PerOutput } from '../train/outputs';
 import type { CallbackSpec } from './callback-specs';
 import type { OptimizerSpec } from './optimizer-spec';
 import type { PolicySpec } from './policy-spec';
@@ -13,8 +14,10 @@ import type { ErrorMessage } from './worker-errors';
 export interface PlainFitSettings {
   epochs?: number;
   batchSize?: number;
-  loss?: LossName;
-  metrics?: 'accuracy'[];
+  loss?: PerOutput<LossName>;
+  /** Weights of the outputs' losses, for a model with several outputs. */
+  lossWeights?: readonly number[] | { readonly [name: string]: number };
+  metrics?: 'accuracy'[] | PerOutput<'accuracy'[]>;
   validationSplit?: number;
   validationBatchSize?: number;
   shuffle?: boolean;
@@ -22,6 +25,12 @@ export interface PlainFitSettings {
   initialEpoch?: number;
   clipNorm?: number;
   clipValue?: number;
+}
+
+/** Training samples as plain data: y is one target, or one per output of a model with several (an array or a record). */
+export interface SamplesMessage {
+  x: TensorMessage;
+  y: PerOutput<TensorMessage>;
 }
 
 /** Everything the worker needs, sent as its workerData. */
@@ -34,8 +43,8 @@ export interface TrainingJobSpec {
   model: { layers: LayerSpec; weights: StateDictMessage; attached: Array<[number, PolicySpec[]]> };
   optimizer: OptimizerSpec;
   callbacks: CallbackSpec[];
-  train: { x: TensorMessage; y: TensorMessage };
-  validation?: { x: TensorMessage; y: TensorMessage };
+  train: SamplesMessage;
+  validation?: SamplesMessage;
   fit: PlainFitSettings;
   batchEvents: boolean;
   weightsEveryEpoch: boolean;

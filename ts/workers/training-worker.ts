@@ -17,8 +17,9 @@ import { buildOptimizer, optimizerStateBuffers } from './optimizer-spec';
 import { attachDescribed } from './policy-spec';
 import { importSetup, SetupResult } from './setup-module';
 import { revive, sharedStateDictMessage, stateDictToMessage, tensorFromMessage, transferList } from './tensor-messages';
-import type { TensorMessage } from './tensor-messages';
-import type { HostToTrainingWorker, TrainingJobSpec, TrainingWorkerToHost } from './training-protocol';
+import type { HostToTrainingWorker, SamplesMessage, TrainingJobSpec, TrainingWorkerToHost } from './training-protocol';
+import type { AnyModule } from '../nn/module';
+import type { Targets } from '../train/outputs';
 import { errorToMessage } from './worker-errors';
 
 const spec = workerData as TrainingJobSpec;
@@ -90,8 +91,9 @@ async function run(): Promise<void> {
   if (loss === undefined) throw new TypeError("fitInWorker: options.loss is required (a name such as 'crossEntropy', or from the setup module's configure())");
   post({ type: 'started', threads: backendInfo().threads, isa: backendInfo().isa });
   const generator = spec.generatorState === undefined ? undefined : new Generator().setState(spec.generatorState);
-  const samples = (m: { x: TensorMessage; y: TensorMessage }) => ({ x: tensorFromMessage(m.x), y: tensorFromMessage(m.y) });
-  const history = await fit(model, samples(spec.train), {
+  // y may be one target per output: revive turns every message in it back into a tensor.
+  const samples = (m: SamplesMessage) => ({ x: tensorFromMessage(m.x), y: revive<Targets>(m.y) });
+  const history = await fit(model as AnyModule, samples(spec.train), {
     ...spec.fit,
     loss,
     metrics: extra.metrics ?? spec.fit.metrics,

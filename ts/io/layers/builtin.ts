@@ -4,12 +4,15 @@
  * count before it is constructed (see ConfigReader.reserveParameters).
  */
 import {
-  AvgPool2d, Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic, MaxPool2d,
+  Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic,
   ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
 } from '../../nn/layers';
 import type { Module } from '../../nn/module';
 import type { ConfigReader } from './config-reader';
 import { LayerClass, LayerCodec, registerLayer } from './registry';
+import './norm-codecs';
+// Pooling and resizing layers (MaxPool2d, AvgPool2d, adaptive pools, Upsample).
+import './pool-codecs';
 
 /** A layer without options (activations, Identity). */
 function plain<M extends Module>(type: string, layerClass: LayerClass<M> & (new () => M)): LayerCodec<M> {
@@ -75,6 +78,8 @@ const linear: LayerCodec<Linear> = {
   },
 };
 
+// padding is a pair or 'same' / 'valid'; groups is written only when not 1,
+// and files without it (older ones) load with groups 1.
 const conv2d: LayerCodec<Conv2d> = {
   type: 'Conv2d',
   layerClass: Conv2d,
@@ -83,8 +88,9 @@ const conv2d: LayerCodec<Conv2d> = {
     outChannels: m.outChannels,
     kernelSize: [...m.kernelSize],
     stride: [...m.stride],
-    padding: [...m.padding],
+    padding: typeof m.padding === 'string' ? m.padding : [...m.padding],
     dilation: [...m.dilation],
+    ...(m.groups !== 1 ? { groups: m.groups } : {}),
     bias: m.bias !== null,
   }),
   fromConfig: (r) => {
@@ -92,39 +98,21 @@ const conv2d: LayerCodec<Conv2d> = {
     const outChannels = r.integer('outChannels', 1);
     const kernelSize = r.pair('kernelSize', 1);
     const stride = r.pair('stride', 1);
-    const padding = r.pair('padding', 0);
+    const padding = r.pairOrName('padding', 0, ['same', 'valid'] as const);
     const dilation = r.pair('dilation', 1);
+    const groups = r.integer('groups', 1, 1);
     const bias = r.boolean('bias', true);
     r.finish();
-    r.reserveParameters(outChannels * inChannels * kernelSize[0] * kernelSize[1] + (bias ? outChannels : 0));
-    return new Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, bias });
-  },
-};
-
-const maxPool2d: LayerCodec<MaxPool2d> = {
-  type: 'MaxPool2d',
-  layerClass: MaxPool2d,
-  toConfig: (m) => ({ kernelSize: [...m.kernelSize], stride: [...m.stride], padding: [...m.padding] }),
-  fromConfig: (r) => {
-    const kernelSize = r.pair('kernelSize', 1);
-    const stride = r.pair('stride', 1);
-    const padding = r.pair('padding', 0);
-    r.finish();
-    return new MaxPool2d(kernelSize, stride, padding);
-  },
-};
-
-const avgPool2d: LayerCodec<AvgPool2d> = {
-  type: 'AvgPool2d',
-  layerClass: AvgPool2d,
-  toConfig: (m) => ({ kernelSize: [...m.kernelSize], stride: [...m.stride], padding: [...m.padding], countIncludePad: m.countIncludePad }),
-  fromConfig: (r) => {
-    const kernelSize = r.pair('kernelSize', 1);
-    const stride = r.pair('stride', 1);
-    const padding = r.pair('padding', 0);
-    const countIncludePad = r.boolean('countIncludePad', true);
-    r.finish();
-    return new AvgPool2d(kernelSize, stride, padding, { countIncludePad });
+    if (inChannels % groups !== 0 || outChannels % groups !== 0) {
+      r.fail(`config.groups (${groups}) must divide inChannels (${inChannels}) and outChannels (${outChannels})`);
+    }
+    r.reserveParameters(outChannels * (inChannels / groups) * kernelSize[0] * kernelSize[1] + (bias ? outChannels : 0));
+    try {
+      return new Conv2d(inChannels, outChannels, kernelSize, { stride, padding, dilation, groups, bias });
+    } catch (e) {
+      // A 'same' padding the kernel cannot give, say: the description is at fault.
+      return r.fail(e instanceof Error ? e.message : String(e));
+    }
   },
 };
 
@@ -177,7 +165,7 @@ const elu: LayerCodec<ELU> = {
 
 /** The codecs of dd.nn's layers, in the order they are registered. */
 export const BUILTIN_LAYER_CODECS: readonly LayerCodec[] = [
-  sequential, linear, conv2d, maxPool2d, avgPool2d, flatten, embedding,
+  sequential, linear, conv2d, flatten, embedding,
   dropoutCodec('Dropout', Dropout), dropoutCodec('Dropout2d', Dropout2d),
   plain('Identity', Identity), plain('ReLU', ReLU), plain('Sigmoid', Sigmoid), plain('Logistic', Logistic), plain('Tanh', Tanh),
   plain('GELU', GELU), plain('SiLU', SiLU), plain('Softplus', Softplus), leakyRelu, elu,
@@ -185,3 +173,6 @@ export const BUILTIN_LAYER_CODECS: readonly LayerCodec[] = [
 ] as unknown as LayerCodec[];
 
 for (const codec of BUILTIN_LAYER_CODECS) registerLayer(codec);
+
+// ConvTranspose2d's codec lives beside its layer's options.
+import './conv-transpose-codec';

@@ -95,13 +95,51 @@ export class ConfigReader {
     return v;
   }
 
-  /** A pair of integers >= min, written [a, b]. */
-  pair(key: string, min: number): [number, number] {
+  /** A pair of integers >= min, written [a, b]; `fallback` when the key is absent (required when there is none). */
+  pair(key: string, min: number): [number, number];
+  pair<F extends [number, number] | null>(key: string, min: number, fallback: F): [number, number] | F;
+  pair(key: string, min: number, fallback?: [number, number] | null): [number, number] | null {
     const v = this.take(key);
+    if (v === undefined && fallback !== undefined) return fallback;
     if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= MAX_CONFIG_INTEGER)) {
       this.fail(`config.${key} must be a pair [a, b] of integers >= ${min}, got ${shown(v)}`);
     }
     return [v[0] as number, v[1] as number];
+  }
+
+  /** A pair of finite numbers > 0, written [a, b] (scale factors); `fallback` when the key is absent. */
+  positivePair<F extends [number, number] | null>(key: string, fallback: F): [number, number] | F {
+    const v = this.take(key);
+    if (v === undefined) return fallback;
+    if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && Number.isFinite(x) && x > 0)) {
+      this.fail(`config.${key} must be a pair [a, b] of finite numbers > 0, got ${shown(v)}`);
+    }
+    return [v[0] as number, v[1] as number];
+  }
+
+  /** A pair of integers >= min, or one of `names` (Conv2d's padding: [1, 1] or 'same'); `fallback` when absent. */
+  pairOrName<N extends string>(key: string, min: number, names: readonly N[], fallback?: [number, number]): [number, number] | N {
+    const v = this.take(key);
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'string') return this.pair(key, min);
+    if (!(names as readonly string[]).includes(v)) this.fail(`config.${key} must be a pair [a, b] of integers >= ${min} or one of ${names.join(', ')}, got ${shown(v)}`);
+    return v as N;
+  }
+
+  /** A list of 1 to `maxLength` integers in [min, MAX_CONFIG_INTEGER] (a shape). */
+  integers(key: string, min: number, maxLength = 64): number[] {
+    const v = this.take(key);
+    if (!Array.isArray(v) || v.length === 0 || v.length > maxLength || !v.every((x) => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= MAX_CONFIG_INTEGER)) {
+      this.fail(`config.${key} must be a list of 1 to ${maxLength} integers >= ${min}, got ${shown(v)}`);
+    }
+    return v as number[];
+  }
+
+  /** number(), or null where the value is JSON null (an option whose null has a meaning of its own). */
+  numberOrNull(key: string, min?: number, max?: number, fallback?: number | null): number | null {
+    const v = this.take(key);
+    if (v === null || (v === undefined && fallback === null)) return null;
+    return this.number(key, min, max, fallback ?? undefined);
   }
 
   /** One child layer. */

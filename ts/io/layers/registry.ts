@@ -6,7 +6,7 @@
  * written under its parent's name: it needs a codec of its own, which user
  * code adds with registerLayer().
  */
-import type { Module } from '../../nn/module';
+import type { AnyModule, Module } from '../../nn/module';
 import type { ConfigReader } from './config-reader';
 
 /** A value in a layer's options: JSON, with child layers as nested specs. */
@@ -19,9 +19,9 @@ export type LayerSpec = {
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type LayerClass<M extends Module = Module> = abstract new (...args: any[]) => M;
+export type LayerClass<M extends AnyModule = Module> = abstract new (...args: any[]) => M;
 
-export interface LayerCodec<M extends Module = Module> {
+export interface LayerCodec<M extends AnyModule = Module> {
   /** The name written in files. */
   readonly type: string;
   /** The class described; matched exactly. */
@@ -33,13 +33,13 @@ export interface LayerCodec<M extends Module = Module> {
 }
 
 const byType = new Map<string, LayerCodec>();
-const byClass = new Map<LayerClass, LayerCodec>();
+const byClass = new Map<LayerClass<AnyModule>, LayerCodec>();
 
 /**
  * Makes a layer class saveable with saveModel() and exportable in checkpoints.
  * Type names and classes must each be registered once.
  */
-export function registerLayer<M extends Module>(codec: LayerCodec<M>): void {
+export function registerLayer<M extends AnyModule>(codec: LayerCodec<M>): void {
   if (typeof codec?.type !== 'string' || !/^[A-Za-z_][A-Za-z0-9_.]*$/.test(codec.type)) {
     throw new TypeError(`registerLayer: type must be a name of letters, digits, '_' and '.', got ${JSON.stringify(codec?.type)}`);
   }
@@ -56,7 +56,7 @@ export function registerLayer<M extends Module>(codec: LayerCodec<M>): void {
 
 /** The codec of `layer`'s exact class, or undefined. */
 export function codecOf(layer: Module): LayerCodec | undefined {
-  return byClass.get(layer.constructor as LayerClass);
+  return byClass.get(layer.constructor as LayerClass<AnyModule>);
 }
 
 /** The codec registered under `type`, or undefined. */

@@ -2,7 +2,9 @@
  * ONNX converters for dd.nn's layers (inference semantics: dropout is the
  * identity). Weights are written under their state-dict names.
  *   Linear      Gemm (transB) on 2-D input; MatMul by Wᵀ then Add otherwise
- *   Conv2d      Conv            MaxPool2d / AvgPool2d   MaxPool / AveragePool
+ *   Conv2d      Conv (group; 'same' as explicit pads)
+ *   ConvTranspose2d  ConvTranspose (conv-transpose-converter.ts)
+ *   MaxPool2d, AvgPool2d, adaptive pools, Upsample   pool-converters.ts
  *   Flatten     Flatten (startDim 1 to the end) or Reshape
  *   Embedding   Gather          Dropout, Dropout2d, Identity   Identity
  *   ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax   their ONNX namesakes
@@ -11,7 +13,7 @@
  *   Sequential  its layers in turn
  */
 import {
-  AvgPool2d, Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic, MaxPool2d,
+  Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic,
   ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
 } from '../../nn/layers';
 import type { Module } from '../../nn/module';
@@ -58,20 +60,13 @@ const linear: OnnxConverter<Linear> = (m, x, g, path) => {
 const conv2d: OnnxConverter<Conv2d> = (m, x, g, path) => {
   const inputs = [x.name, g.constant(child(path, 'weight'), weights(m.weight), m.weight.shape)];
   if (m.bias !== null) inputs.push(g.constant(child(path, 'bias'), weights(m.bias), m.bias.shape));
-  const [ph, pw] = m.padding;
+  // 'same' and 'valid' are written as the explicit pads they mean.
+  const [ph, pw] = m.zeroPadding();
   const name = g.node('Conv', inputs, base(path), {
-    kernel_shape: [...m.kernelSize], strides: [...m.stride], pads: [ph, pw, ph, pw], dilations: [...m.dilation], group: 1,
+    kernel_shape: [...m.kernelSize], strides: [...m.stride], pads: [ph, pw, ph, pw], dilations: [...m.dilation], group: m.groups,
   });
   return { name, sample: m.forward(x.sample) };
 };
-
-function poolAttributes(m: MaxPool2d | AvgPool2d): Record<string, number[]> {
-  const [ph, pw] = m.padding;
-  return { kernel_shape: [...m.kernelSize], strides: [...m.stride], pads: [ph, pw, ph, pw] };
-}
-
-const maxPool2d: OnnxConverter<MaxPool2d> = unary('MaxPool', (m) => ({ ...poolAttributes(m), ceil_mode: 0 } as never));
-const avgPool2d: OnnxConverter<AvgPool2d> = unary('AveragePool', (m) => ({ ...poolAttributes(m), ceil_mode: 0, count_include_pad: m.countIncludePad ? 1 : 0 } as never));
 
 const flatten: OnnxConverter<Flatten> = (m, x, g, path) => {
   const sample = m.forward(x.sample);
@@ -123,8 +118,6 @@ const sequential: OnnxConverter<Sequential> = (m, x, g, path) => {
 registerOnnxConverter(Sequential, sequential);
 registerOnnxConverter(Linear, linear);
 registerOnnxConverter(Conv2d, conv2d);
-registerOnnxConverter(MaxPool2d, maxPool2d);
-registerOnnxConverter(AvgPool2d, avgPool2d);
 registerOnnxConverter(Flatten, flatten);
 registerOnnxConverter(Embedding, embedding);
 registerOnnxConverter(Dropout, identity);
@@ -143,3 +136,6 @@ registerOnnxConverter(Softmax, unary<Softmax>('Softmax', (m) => ({ axis: m.dim }
 registerOnnxConverter(LogSoftmax, unary<LogSoftmax>('LogSoftmax', (m) => ({ axis: m.dim })));
 
 export type { OnnxGraphBuilder };
+
+// Registered here so that every importer of the layer converters gets it.
+import './conv-transpose-converter';

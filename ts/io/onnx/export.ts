@@ -10,10 +10,13 @@ import { withMode } from '../../nn/mode';
 import { zeros } from '../../tensor/create';
 import { writeFileAtomic } from '../atomic-write';
 import type { AtomicWriteOptions } from '../atomic-write';
+import { rejectUnknownOptions } from '../../options';
 import { OnnxGraphBuilder } from './graph-builder';
 import { encodeModel, ONNX_FLOAT, ONNX_INT32 } from './onnx-proto';
 import './converters';
 import './block-converters';
+import './norm-converters';
+import './pool-converters';
 
 export const MIN_ONNX_OPSET = 13;
 export const MAX_ONNX_OPSET = 22;
@@ -40,8 +43,12 @@ function irVersionFor(opset: number): number {
   return 10;
 }
 
+const ONNX_OPTIONS = ['inputShape', 'opset', 'inputDtype', 'inputName', 'outputName'];
+const WRITE_OPTIONS = ['fsync', 'mode', 'beforeRename'];
+
 function checkOptions(options: OnnxExportOptions): Required<OnnxExportOptions> {
   if (typeof options !== 'object' || options === null) throw new TypeError('exportOnnx: options { inputShape, opset } are required');
+  rejectUnknownOptions(options, ONNX_OPTIONS, 'exportOnnx');
   const { inputShape } = options;
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
     throw new TypeError(`exportOnnx: inputShape must be the shape of one sample (positive integers, no batch axis), got ${JSON.stringify(inputShape)}`);
@@ -102,6 +109,9 @@ export function toOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
 
 /** Writes `model` as an ONNX file (atomically); see toOnnx. */
 export async function exportOnnx(model: Module, file: string, options: OnnxExportOptions & AtomicWriteOptions): Promise<void> {
-  const bytes = toOnnx(model, options);
-  await writeFileAtomic(file, bytes, options);
+  if (typeof options === 'object' && options !== null) rejectUnknownOptions(options, [...ONNX_OPTIONS, ...WRITE_OPTIONS], 'exportOnnx');
+  // The export's settings go to the tracer, the writer's to the writer.
+  const { fsync, mode, beforeRename, ...onnx } = options ?? {};
+  const bytes = toOnnx(model, options === undefined || options === null ? options : (onnx as OnnxExportOptions));
+  await writeFileAtomic(file, bytes, { fsync, mode, beforeRename });
 }

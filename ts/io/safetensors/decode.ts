@@ -1,6 +1,7 @@
 /** Reading a whole safetensors file that is already in memory. */
 import { memoryDtypeOf, SafetensorsDtype } from './dtypes';
 import { SafetensorsError } from './errors';
+import { rejectUnknownOptions } from '../../options';
 import { LoadedArray, convertTensorBytes } from './convert';
 import { SafetensorsHeader, parseHeader, readHeaderLength } from './header';
 
@@ -27,6 +28,7 @@ export interface DecodeOptions {
 
 /** Parses and validates the header of an in-memory file without converting any tensor. */
 export function decodeSafetensorsHeader(bytes: Uint8Array, options: DecodeOptions = {}): SafetensorsHeader {
+  rejectUnknownOptions(options, ['source'], 'decodeSafetensorsHeader');
   const source = options.source ?? '<buffer>';
   if (!(bytes instanceof Uint8Array)) throw new TypeError('safetensors: expected the file contents as a Uint8Array or Buffer');
   const headerLength = readHeaderLength(bytes, bytes.byteLength, source);
@@ -48,6 +50,7 @@ export function contentsFrom(header: SafetensorsHeader, bytesOf: (begin: number,
 
 /** Reads every tensor of an in-memory safetensors file (strictly validated; see header.ts). */
 export function decodeSafetensors(bytes: Uint8Array, options: DecodeOptions = {}): SafetensorsContents {
+  rejectUnknownOptions(options, ['source'], 'decodeSafetensors');
   const source = options.source ?? '<buffer>';
   const header = decodeSafetensorsHeader(bytes, options);
   return contentsFrom(header, (b, e) => bytes.subarray(header.dataStart + b, header.dataStart + e), source);

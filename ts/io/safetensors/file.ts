@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import { AtomicWriteOptions, writeFileAtomic, writeFileAtomicSync } from '../atomic-write';
+import { checkAtomicWriteOptions } from '../write-options';
 import { FileProblem, openRegularFile, openRegularFileSync, readExactly as readExactlyFromHandle, readExactlySync as readExactlyFromFdSync } from '../regular-file';
 import { SafetensorsError } from './errors';
 import { convertTensorBytes, directTarget, finishDirect } from './convert';
@@ -139,6 +140,7 @@ export async function writeSafetensors(
   metadata?: Record<string, string>,
   options?: AtomicWriteOptions,
 ): Promise<void> {
+  checkAtomicWriteOptions(options, 'writeSafetensors');
   await writeFileAtomic(path, encodeSafetensorsChunks(tensors, metadata), options);
 }
 
@@ -149,5 +151,6 @@ export function writeSafetensorsSync(
   metadata?: Record<string, string>,
   options?: AtomicWriteOptions,
 ): void {
+  checkAtomicWriteOptions(options, 'writeSafetensorsSync');
   writeFileAtomicSync(path, encodeSafetensorsChunks(tensors, metadata), options);
 }
