@@ -8,59 +8,43 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { setNumThreads, getNumThreads, backendInfo } from './backend';
 import { manualSeed } from './tensor/random';
-import { fashionMnist } from './data';
+import { fashionMnist, FASHION_MNIST_CLASSES as FASHION_CLASSES } from './data';
 import { save, saveModel } from './io';
 import * as nn from './nn';
 import { Adam } from './optim';
+import { alexnetSmall, fashionBnCnn, fashionBnRecipe, fashionCnn, fashionMlp } from './models';
+import { writeTrainingPlots } from './viz';
 import { evaluate, fit } from './train';
 
-/** W6: 784-512-256-10 with ReLU and dropout 0.5 after each hidden layer. */
-export function fashionMlp(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Flatten(),
-    new nn.Linear(784, 512), new nn.ReLU(), new nn.Dropout(0.5),
-    new nn.Linear(512, 256), new nn.ReLU(), new nn.Dropout(0.5),
-    new nn.Linear(256, 10),
-  );
-}
-
-/**
- * W7: two conv/ReLU/max-pool stages, a 128-unit dense layer with dropout, 10 outputs.
- *
- * Weights start from He (Kaiming) uniform with zero biases, the initialisation
- * derived for ReLU networks, rather than PyTorch's layer default (uniform
- * ±1/√fanIn, a third of He's variance): after 3 epochs on the full data it
- * scores higher over seeds 0–4 (README, "Benchmarks", the W7 accuracy table).
- */
-export function fashionCnn(): nn.Sequential {
-  const he = { init: 'heUniform' } as const;
-  return new nn.Sequential(
-    new nn.Conv2d(1, 32, 3, { padding: 1, ...he }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 3, { padding: 1, ...he }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(3136, 128, he), new nn.ReLU(), new nn.Dropout(0.5),
-    new nn.Linear(128, 10, he),
-  );
-}
+// The benchmarks and tests import the workload models from here too.
+export { fashionMlp, fashionCnn };
 
 /** The batch size each workload is specified with. */
-export const DEFAULT_BATCH = { mlp: 128, cnn: 64 } as const;
+export const DEFAULT_BATCH = { mlp: 128, cnn: 64, bn: 128, alexnet: 64 } as const;
 
 const USAGE = `Usage: dendrite train [options]
 
 Trains a Fashion-MNIST classifier and prints its test accuracy.
 
 Options:
-  --model mlp|cnn      the network (default cnn: two conv layers, as in the W7 benchmark)
+  --model NAME         the network (default cnn):
+                         mlp      784-512-256-10 with dropout
+                         cnn      two conv/pool stages and a dense layer
+                         bn       the best bundled model: four conv layers with batch
+                                  normalisation, trained with shifts, flips and a cosine
+                                  schedule (dd.models.fashionBnCnn and fashionBnRecipe)
+                         alexnet  AlexNet's design scaled to 28x28 (dd.models.alexnetSmall)
   --data DIR           the four Fashion-MNIST IDX files (default: the bundled 10k/2k sample)
   --epochs N           passes over the training data (default 2)
-  --batch-size N       samples per step (default 64 for cnn, 128 for mlp)
-  --lr X               Adam's learning rate (default 0.001)
+  --batch-size N       samples per step (default 64 for cnn and alexnet, 128 for mlp and bn)
+  --lr X               Adam's learning rate (default 0.001; 0.002 for bn)
   --threads N          kernel threads (default: all cores)
   --seed N             seed for weights, dropout and shuffling (default 0)
   --save PATH          write the trained model as a folder that dd.loadModel(PATH) reads
                        (model.json + model.safetensors); a PATH ending in .safetensors
                        gets the bare weights instead (readable by PyTorch)
+  --plots DIR          write training-curves.svg, confusion-matrix.svg and (for conv
+                       models) the first layer's filters.png into DIR
   --quiet              no progress output
   -h, --help           this text
 `;
@@ -76,7 +60,7 @@ function positiveInt(name: string, v: string | undefined, fallback: number): num
  * Writes the trained model: a saveModel folder (description and weights, what
  * loadModel reads), or bare safetensors weights when the path says so.
  */
-async function saveTrained(model: nn.Sequential, target: string, kind: 'mlp' | 'cnn', log: (s: string) => void): Promise<void> {
+async function saveTrained(model: nn.Sequential, target: string, kind: ModelName, log: (s: string) => void): Promise<void> {
   const where = path.resolve(target);
   if (target.endsWith('.safetensors')) {
     await save(model, target);
@@ -85,6 +69,13 @@ async function saveTrained(model: nn.Sequential, target: string, kind: 'mlp' | '
   }
   await saveModel(model, target);
   log(`model written to ${where}; load it with: const model = await dd.loadModel(${JSON.stringify(where)})`);
+}
+
+const MODELS = { mlp: fashionMlp, cnn: fashionCnn, bn: () => fashionBnCnn(), alexnet: () => alexnetSmall() } as const;
+type ModelName = keyof typeof MODELS;
+
+function isModelName(name: string): name is ModelName {
+  return Object.prototype.hasOwnProperty.call(MODELS, name);
 }
 
 export async function train(argv: string[]): Promise<number> {
@@ -99,6 +90,7 @@ export async function train(argv: string[]): Promise<number> {
       threads: { type: 'string' },
       seed: { type: 'string' },
       save: { type: 'string' },
+      plots: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -109,10 +101,10 @@ export async function train(argv: string[]): Promise<number> {
     return 0;
   }
   const kind = values.model;
-  if (kind !== 'mlp' && kind !== 'cnn') throw new RangeError(`--model must be mlp or cnn, got ${kind}`);
+  if (!isModelName(kind)) throw new RangeError(`--model must be one of ${Object.keys(MODELS).join(', ')}, got ${kind}`);
   const epochs = positiveInt('epochs', values.epochs, 2);
   const batchSize = positiveInt('batch-size', values['batch-size'], DEFAULT_BATCH[kind]);
-  const lr = values.lr === undefined ? 1e-3 : Number(values.lr);
+  const lr = values.lr === undefined ? (kind === 'bn' ? 2e-3 : 1e-3) : Number(values.lr);
   if (!(lr > 0)) throw new RangeError(`--lr must be a positive number, got ${values.lr}`);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new RangeError(`--seed must be a non-negative integer, got ${values.seed}`);
@@ -127,14 +119,22 @@ export async function train(argv: string[]): Promise<number> {
   );
 
   manualSeed(seed);
-  const model = kind === 'mlp' ? fashionMlp() : fashionCnn();
-  const optimizer = new Adam(model.parameters(), { lr });
+  const model = MODELS[kind]();
+  // The bn model comes with its recipe (augmentation and a cosine schedule over the epochs); the others train with plain Adam.
+  const recipe = kind === 'bn' ? fashionBnRecipe(model, { epochs, lr, seed }) : { optimizer: new Adam(model.parameters(), { lr }) };
   const t0 = performance.now();
-  await fit(model, trainSet, { epochs, batchSize, optimizer, loss: 'crossEntropy', metrics: ['accuracy'], seed, verbose: values.quiet ? 0 : 1 });
+  const history = await fit(model, trainSet, {
+    ...recipe, epochs, batchSize, loss: 'crossEntropy', metrics: ['accuracy'], seed, verbose: values.quiet ? 0 : 1,
+    validationData: values.plots === undefined ? undefined : testSet,
+  });
   const seconds = (performance.now() - t0) / 1000;
   const { accuracy, loss } = await evaluate(model, testSet, { batchSize: 500, loss: 'crossEntropy' });
   process.stdout.write(`test accuracy ${(100 * accuracy).toFixed(2)}% (loss ${loss.toFixed(4)}) after ${epochs} epoch(s), ${seconds.toFixed(1)} s of training\n`);
   if (values.save !== undefined) await saveTrained(model, values.save, kind, log);
+  if (values.plots !== undefined) {
+    const written = await writeTrainingPlots(values.plots, { model, history, testData: testSet, classNames: [...FASHION_CLASSES] });
+    log(`plots written: ${written.join(', ')}`);
+  }
   return 0;
 }
 

@@ -71,8 +71,39 @@ test('--save PATH writes a model folder that loadModel reads back, scoring the p
   }
 });
 
+test('--model bn trains the batch-normalised CNN with its recipe; --plots writes the curves, the confusion matrix and the filters; --save keeps the batch-norm statistics', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dendrite-cli-'));
+  try {
+    // The first 2000 training and 500 test images of the bundled sample keep this quick.
+    const data = path.join(dir, 'data');
+    fs.mkdirSync(data);
+    for (const [name, count] of [['train', 2000], ['t10k', 500]] as const) {
+      for (const kind of ['images-idx3', 'labels-idx1']) {
+        const file = `${name}-${kind}-ubyte.gz`;
+        const all = dd.data.readIdxSync(path.join(dd.data.FASHION_MNIST_SAMPLE_DIR, file));
+        const per = all.shape.slice(1).reduce((a, b) => a * b, 1);
+        dd.data.writeIdxSync(path.join(data, file), { data: all.data.slice(0, count * per), shape: [count, ...all.shape.slice(1)] });
+      }
+    }
+    const folder = path.join(dir, 'bn');
+    const plots = path.join(dir, 'plots');
+    const { out, err } = await runTrain(['--model', 'bn', '--data', data, '--epochs', '2', '--quiet', '--seed', '1', '--save', folder, '--plots', plots]);
+    const m = /test accuracy (\d+\.\d\d)% \(loss (\d\.\d{4})\)/.exec(out);
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(65);
+    expect(fs.readdirSync(plots).sort()).toEqual(['confusion-matrix.svg', 'filters.png', 'training-curves.svg']);
+    expect(err).toMatch(/plots written: .*training-curves\.svg/);
+    const model = await dd.loadModel(folder);
+    expect([...model.modules()].filter((l) => l instanceof dd.nn.BatchNorm2d)).toHaveLength(4);
+    const logs = await dd.evaluate(model, (await dd.data.fashionMnist(data)).test, { batchSize: 500, loss: 'crossEntropy' });
+    expect((100 * logs.accuracy).toFixed(2)).toBe(m![1]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bad options and commands are refused with a message', async () => {
-  await expect(train(['--model', 'rnn'])).rejects.toThrow(/--model must be mlp or cnn/);
+  await expect(train(['--model', 'rnn'])).rejects.toThrow(/--model must be one of mlp, cnn, bn, alexnet, got rnn/);
   await expect(train(['--epochs', '0'])).rejects.toThrow(/--epochs must be a positive integer/);
   await expect(train(['--nope'])).rejects.toThrow(/nope/);
   const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);

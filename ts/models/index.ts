@@ -1,5 +1,5 @@
 /** dd.models: ready-made networks. */
 export { alexnet, alexnetSmall } from './alexnet';
 export type { AlexNetOptions } from './alexnet';
-export { fashionBnCnn } from './fashion';
-export type { FashionBnOptions } from './fashion';
+export { fashionMlp, fashionCnn, fashionBnCnn, fashionBnRecipe } from './fashion';
+export type { FashionBnOptions, FashionBnRecipeOptions } from './fashion';
