@@ -7,7 +7,7 @@
 // Seeded: the same command prints the same table. Test accuracy is measured on the whole test set
 // (10,000 images with the full data set). Early stopping watches training images 1,000 to 1,999
 // (never the test set). The dropout rate 0.2, the L2 strength and the patience of 30 were chosen by
-// the accuracy on training images 2,000 to 6,999 (see the README), not on the test set.
+// the accuracy on training images 2,000 to 6,999 (see docs/experiments/1-overfitting.md), not on the test set.
 'use strict';
 const dd = require('..');
 const { loadFashionMnist, rows, option, textOption, pct } = require('./regularization-data');

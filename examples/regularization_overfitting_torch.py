@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch twin of examples/regularization-overfitting.js (experiment 1 of the README's
-"Regularization experiments"): the same wide MLP, data, recipe and variants, so that a reader
+"""PyTorch twin of examples/regularization-overfitting.js (docs/experiments/1-overfitting.md,
+"The same experiment in PyTorch"): the same wide MLP, data, recipe and variants, so that a reader
 can tell whether an effect (or its absence) belongs to dendrite or to the method.
 
     python3 examples/regularization_overfitting_torch.py [--epochs 40] [--seeds 3] [--lr 0.02]

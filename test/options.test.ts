@@ -36,7 +36,6 @@ const file = (name: string) => path.join(dir, name);
 const linear = () => new nn.Linear(2, 2);
 const sgd = () => new optim.SGD(linear().parameters(), { lr: 0.1 });
 const images = () => dd.rand([2, 1, 4, 4]);
-const imageArray = () => ({ data: new Float32Array(2 * 16), shape: [2, 1, 4, 4] });
 const samples = () => ({ x: dd.rand([4, 2]), y: dd.randint(0, 2, [4]) });
 const dataset = () => new data.Dataset({ data: new Float32Array(4 * 2), shape: [4, 2] }, { data: new Int32Array(4), shape: [4] });
 const table = () => nn.sparseGrad(dd.randn([4, 2], { requiresGrad: true }));
@@ -175,6 +174,7 @@ const STRICT: Record<string, () => unknown> = {
   'models.alexnet': () => models.alexnet(BAD),
   'models.alexnetSmall': () => models.alexnetSmall(BAD),
   'models.fashionBnCnn': () => models.fashionBnCnn(BAD),
+  'models.fashionBnRecipe': () => models.fashionBnRecipe(linear(), BAD),
   // Data.
   'data.DataLoader': () => new data.DataLoader(dataset(), withBad({ batchSize: 2 })),
   'data.ImageAugmenter': () => new data.ImageAugmenter(BAD),
@@ -224,6 +224,8 @@ const PENDING: Record<string, () => unknown> = {
 
 /** Exports that take no options object (positional arguments, data, or an internal constructor), by group. */
 const NO_OPTIONS: string[] = [
+  // The benchmark workloads' fixed networks.
+  'models.fashionMlp', 'models.fashionCnn',
   // Backend, random state, memory, grad mode.
   'dd.backendInfo', 'dd.setNumThreads', 'dd.getNumThreads', 'dd.setIsa', 'dd.releaseWorkspace', 'dd.manualSeed', 'dd.getRngState',
   'dd.setRngState', 'dd.randperm', 'dd.Generator', 'dd.withGenerator', 'dd.memoryStats', 'dd.emptyCache', 'dd.setPoolLimit',

@@ -18,7 +18,7 @@ export function backendInfo(): BackendInfo {
   return native().backendInfo();
 }
 
-/** Sets the number of threads the kernels use (1 to 1024). */
+/** Sets the number of threads the kernels use: 1 to 4 per core this process may run on (more only adds switching). */
 export function setNumThreads(threads: number): void {
   native().setNumThreads(threads);
 }

@@ -8,7 +8,7 @@ import { augment } from '../data';
 import { learningRateScheduler } from '../train/callbacks';
 import type { Callback } from '../train';
 
-/** W6: 784-512-256-10 with ReLU and dropout 0.5 after each hidden layer. */
+/** The W6 benchmark's MLP (bench/README.md): 784-512-256-10 with ReLU and dropout 0.5 after each hidden layer. */
 export function fashionMlp(): nn.Sequential {
   return new nn.Sequential(
     new nn.Flatten(),
@@ -19,12 +19,13 @@ export function fashionMlp(): nn.Sequential {
 }
 
 /**
- * W7: two conv/ReLU/max-pool stages, a 128-unit dense layer with dropout, 10 outputs.
+ * The W7 benchmark's CNN (bench/README.md): two conv/ReLU/max-pool stages, a
+ * 128-unit dense layer with dropout, 10 outputs.
  *
  * Weights start from He (Kaiming) uniform with zero biases, the initialisation
  * derived for ReLU networks, rather than PyTorch's layer default (uniform
  * ±1/√fanIn, a third of He's variance): after 3 epochs on the full data it
- * scores higher over seeds 0–4 (README, "Benchmarks", the W7 accuracy table).
+ * scores higher over seeds 0–4 (bench/README.md, the W7 accuracy table).
  */
 export function fashionCnn(): nn.Sequential {
   const he = { init: 'heUniform' } as const;

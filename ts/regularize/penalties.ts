@@ -6,7 +6,7 @@
  * Conventions, as Keras: `l2(c)` adds c·Σw² to the loss, so its gradient is
  * 2c·w. PyTorch's coupled `weightDecay: wd` (SGD, Adam) adds wd·w to the
  * gradient, which is `l2(wd / 2)`. Decoupled decay (AdamW) is a different
- * thing again: see README "Regularization".
+ * thing again: see docs/regularization.md, "Weight decay is not always an L2 penalty".
  */
 import { native } from '../native';
 import type { Tensor } from '../tensor/tensor';
