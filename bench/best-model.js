@@ -7,7 +7,7 @@
  * the same invocation (the same network, augmentation, optimizer, schedule
  * and batch size; OMP_WAIT_POLICY=PASSIVE, PyTorch's best configuration here).
  *
- *   node bench/best-model.js                          seeds 0,1,2, 30 epochs, 2 threads, PyTorch seed 0 only
+ *   node bench/best-model.js                          seeds 0,1,2, 15 epochs, 2 threads, PyTorch seed 0 only
  *   node bench/best-model.js --seeds 0 --epochs 5     a shorter run
  *   node bench/best-model.js --torch-seeds 0,1,2      the twin on every seed too (slow: PyTorch is ~3× slower here)
  *   node bench/best-model.js --no-reference           skip PyTorch
@@ -27,7 +27,7 @@ try {
     options: {
       seeds: { type: 'string', default: '0,1,2' },
       'torch-seeds': { type: 'string', default: '0' },
-      epochs: { type: 'string', default: '30' },
+      epochs: { type: 'string', default: '15' },
       threads: { type: 'string', default: '2' },
       'batch-size': { type: 'string', default: '128' },
       lr: { type: 'string', default: '0.002' },

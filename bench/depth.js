@@ -8,10 +8,20 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const { parseArgs } = require('util');
-const dd = require('../dist/index.js');
+const { parseOptions } = require('./lib/args');
 
-const { values } = parseArgs({ options: { epochs: { type: 'string' }, depth: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' } } });
+const USAGE = `Usage: node bench/depth.js [options]
+
+  --epochs N    training epochs per network (default 2)
+  --depth N     layers per network (default 30)
+  --data DIR    the four Fashion-MNIST files (default ../shared/data/fashion-mnist if present, else the bundled sample)
+  --seed N      seed of the weights and the batch order (default 0)
+  -h, --help    this text
+
+Needs dist/ (npm run build:ts).
+`;
+const { values } = parseOptions(USAGE, { epochs: { type: 'string' }, depth: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' } });
+const dd = require('../dist/index.js');
 const epochs = Number(values.epochs ?? 2);
 const depth = Number(values.depth ?? 30);
 const seed = Number(values.seed ?? 0);

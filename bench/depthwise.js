@@ -19,6 +19,7 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { parseArgs } = require('util');
+const { usageError } = require('./lib/args');
 
 const USAGE = `Usage: node bench/depthwise.js [options]
 
@@ -92,7 +93,12 @@ function reference(threads, reps) {
 }
 
 function main() {
-  const opts = options();
+  let opts;
+  try {
+    opts = options();
+  } catch (e) {
+    usageError(USAGE, e.message);
+  }
   if (opts.help) {
     process.stdout.write(USAGE);
     return;

@@ -2,7 +2,7 @@
 // W1 / W1t of ../shared/bench/WORKLOADS.md: SGEMM GFLOP/s (2mnk / t) for one
 // thread and all threads, beside numpy's OpenBLAS measured in the same run.
 //
-//   npx tsc -p . && node bench/gemm.js [--rounds N] [--quick] [--python PATH] [--cpu-time]
+//   npx tsc -p . && node bench/gemm.js [--rounds N] [--quick] [--python PATH] [--cpu-time] [--no-reference]
 //
 // Each figure is the median of 7 timed batches (each about 50 ms) after 3
 // warm-up calls, the same protocol as the reference script. With --rounds N
@@ -22,18 +22,34 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+const { parseOptions, usageError } = require('./lib/args');
+
+const USAGE = `Usage: node bench/gemm.js [options]
+
+  --rounds N       measure the whole table N times, print the median per cell (default 3)
+  --quick          10 ms timed batches instead of 50 ms
+  --python PATH    the python3 that runs the numpy reference (default /usr/bin/python3 if it has numpy)
+  --cpu-time       time one thread by CPU time instead of the clock, on both sides
+  --no-reference   skip numpy
+  -h, --help       this text
+
+Needs dist/ (npx tsc -p .). Reference: ../shared/bench/reference/gemm_numpy.py (or $DENDRITE_SHARED) and numpy.
+`;
+const { values: args } = parseOptions(USAGE, {
+  rounds: { type: 'string', default: '3' },
+  quick: { type: 'boolean', default: false },
+  python: { type: 'string' },
+  'cpu-time': { type: 'boolean', default: false },
+  'no-reference': { type: 'boolean', default: false },
+});
+const rounds = Math.max(1, Number(args.rounds));
+if (!Number.isInteger(rounds)) usageError(USAGE, `--rounds must be a positive integer, got ${args.rounds}`);
+const quick = args.quick;
+const cpuTime = args['cpu-time'];
+const pythonArg = args.python ?? null;
+
 const repoRoot = path.join(__dirname, '..');
 const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
-
-const args = process.argv.slice(2);
-const argValue = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback;
-};
-const rounds = Math.max(1, argValue('--rounds', 3));
-const quick = args.includes('--quick');
-const cpuTime = args.includes('--cpu-time');
-const pythonArg = args.includes('--python') ? args[args.indexOf('--python') + 1] : null;
 
 // The shapes of W1 and W1t, in the order of the reference script.
 const shapes = [];
@@ -154,7 +170,9 @@ const allThreads = info.hardwareThreads;
 const shared = sharedDir();
 const script = shared && path.join(shared, 'bench', 'reference', 'gemm_numpy.py');
 let refInfo = null;
-if (!script || !fs.existsSync(script)) {
+if (args['no-reference']) {
+  console.log('reference skipped (--no-reference)');
+} else if (!script || !fs.existsSync(script)) {
   console.log('reference unavailable: ../shared/bench/reference/gemm_numpy.py not found (set DENDRITE_SHARED)');
 } else {
   refInfo = referenceInfo(null);

@@ -12,19 +12,26 @@
 const path = require('path');
 const fs = require('fs');
 const { spawnSync } = require('child_process');
-const { parseArgs } = require('util');
+const { parseOptions } = require('./lib/args');
+
+const USAGE = `Usage: node bench/infer.js [options]
+
+  --threads LIST    thread counts, each run by both sides (default 1,2)
+  --reps N          timed calls per figure (default 200)
+  --no-reference    skip PyTorch
+  -h, --help        this text
+
+Needs dist/ (npx tsc -p .). PyTorch: /usr/bin/python3 with torch (bench/infer_torch.py).
+`;
+const { values } = parseOptions(USAGE, {
+  threads: { type: 'string', default: '1,2' },
+  reps: { type: 'string', default: '200' },
+  'no-reference': { type: 'boolean', default: false },
+});
 
 const repo = path.join(__dirname, '..');
 const dd = require(path.join(repo, 'dist', 'index.js'));
 const { fashionMlp, fashionCnn } = require(path.join(repo, 'dist', 'cli.js'));
-
-const { values } = parseArgs({
-  options: {
-    threads: { type: 'string', default: '1,2' },
-    reps: { type: 'string', default: '200' },
-    'no-reference': { type: 'boolean', default: false },
-  },
-});
 const reps = Number(values.reps);
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 

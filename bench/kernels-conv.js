@@ -16,18 +16,31 @@ const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
+const { parseOptions, usageError } = require('./lib/args');
+
+const USAGE = `Usage: node bench/kernels-conv.js [options]
+
+  --threads LIST    thread counts, each run by both sides (default 1,2)
+  --no-reference    skip PyTorch
+  --json FILE       also write the figures as JSON
+  -h, --help        this text
+
+Needs dist/ (npx tsc -p .). Reference: ../shared/bench/reference/kernels_torch.py (or $DENDRITE_SHARED)
+on /usr/bin/python3 with torch. DENDRITE_ISA=avx2 holds both sides to AVX2.
+`;
+const { values: args } = parseOptions(USAGE, {
+  threads: { type: 'string', default: '1,2' },
+  'no-reference': { type: 'boolean', default: false },
+  json: { type: 'string' },
+});
+const threadCounts = args.threads.split(',').map(Number);
+if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1)) usageError(USAGE, `--threads must be positive integers, got ${args.threads}`);
+const withReference = !args['no-reference'];
+const jsonFile = args.json ?? null;
+
 const repoRoot = path.join(__dirname, '..');
 const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
 const d = native();
-
-const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
-};
-const threadCounts = option('--threads', '1,2').split(',').map(Number);
-const withReference = !argv.includes('--no-reference');
-const jsonFile = option('--json', null);
 
 // ---------------------------------------------------------------- timing
 

@@ -20,16 +20,28 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+const { parseOptions, usageError } = require('./lib/args');
+
+const USAGE = `Usage: node bench/kernels-math.js [options]
+
+  --rounds N        measure the whole table N times, print the median per cell (default 1)
+  --no-reference    skip PyTorch
+  --python PATH     the python3 with torch that runs the reference (default /usr/bin/python3, then python3)
+  -h, --help        this text
+
+Needs dist/ (npx tsc -p .). Reference: ../shared/bench/reference/kernels_torch.py (or $DENDRITE_SHARED).
+`;
+const { values: args } = parseOptions(USAGE, {
+  rounds: { type: 'string', default: '1' },
+  'no-reference': { type: 'boolean', default: false },
+  python: { type: 'string' },
+});
+const rounds = Math.max(1, Number(args.rounds));
+if (!Number.isInteger(rounds)) usageError(USAGE, `--rounds must be a positive integer, got ${args.rounds}`);
+const withReference = !args['no-reference'];
+
 const repoRoot = path.join(__dirname, '..');
 const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
-
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
-const rounds = Math.max(1, Number(option('--rounds', 1)));
-const withReference = !args.includes('--no-reference');
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -98,7 +110,7 @@ function sharedDir() {
 }
 
 function pythonWithTorch() {
-  const wanted = option('--python', null);
+  const wanted = args.python ?? null;
   for (const py of wanted ? [wanted] : ['/usr/bin/python3', 'python3']) {
     const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
     if (r.status === 0) return py;

@@ -5,10 +5,24 @@
 //   b) negativeSamplingLoss with K sampled negatives (sparse table, SparseAdam).
 //   node bench/negative-sampling.js [--classes 50000] [--dim 128] [--batch 128] [--negatives 5] [--threads N]
 'use strict';
-const { parseArgs } = require('util');
-const dd = require('../dist/index.js');
+const { parseOptions } = require('./lib/args');
 
-const { values } = parseArgs({ options: { classes: { type: 'string' }, dim: { type: 'string' }, batch: { type: 'string' }, negatives: { type: 'string' }, reps: { type: 'string' }, threads: { type: 'string' } } });
+const USAGE = `Usage: node bench/negative-sampling.js [options]
+
+  --classes N     output classes, rows of the table (default 50000)
+  --dim N         hidden size (default 128)
+  --batch N       examples per step (default 128)
+  --negatives N   sampled negatives per example (default 5)
+  --reps N        timed steps per figure, after 2 warm-ups (default 9)
+  --threads N     kernel threads (default: the backend's)
+  -h, --help      this text
+
+Needs dist/ (npm run build:ts).
+`;
+const { values } = parseOptions(USAGE, {
+  classes: { type: 'string' }, dim: { type: 'string' }, batch: { type: 'string' }, negatives: { type: 'string' }, reps: { type: 'string' }, threads: { type: 'string' },
+});
+const dd = require('../dist/index.js');
 const V = Number(values.classes ?? 50000), D = Number(values.dim ?? 128), B = Number(values.batch ?? 128);
 const K = Number(values.negatives ?? 5), reps = Number(values.reps ?? 9);
 const F = dd.nn.functional;

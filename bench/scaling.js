@@ -4,9 +4,21 @@
 //   node bench/scaling.js THREADS    ->  one JSON line
 'use strict';
 const path = require('path');
+const { parseOptions, usageError } = require('./lib/args');
+
+const USAGE = `Usage: node bench/scaling.js THREADS
+
+  THREADS       kernel threads for every workload (a positive integer)
+  -h, --help    this text
+
+Prints one JSON line: gemm1024_gflops, gemm2048_gflops, w2c_ms, w7_step_ms.
+bench/scaling_torch.py THREADS prints the same for PyTorch. Needs dist/ (npm run build:ts).
+`;
+const { positionals } = parseOptions(USAGE, {}, { allowPositionals: true });
+if (positionals.length !== 1 || !/^[1-9][0-9]*$/.test(positionals[0])) usageError(USAGE, `expected one thread count, got ${positionals.length ? positionals.join(' ') : 'none'}`);
+const threads = Number(positionals[0]);
 const dd = require(path.join(__dirname, '..', 'dist', 'index.js'));
 const { native } = require(path.join(__dirname, '..', 'dist', 'native.js'));
-const threads = Number(process.argv[2]);
 dd.setNumThreads(threads);
 const med = (f, reps) => { for (let i = 0; i < 2; i++) f(); const ts = []; for (let i = 0; i < reps; i++) { const t = process.hrtime.bigint(); f(); ts.push(Number(process.hrtime.bigint() - t) / 1e6); } ts.sort((a, b) => a - b); return ts[Math.floor(reps / 2)]; };
 const out = { threads, isa: dd.backendInfo().isa };

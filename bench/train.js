@@ -19,23 +19,34 @@
 const path = require('path');
 const fs = require('fs');
 const { spawnSync } = require('child_process');
-const { parseArgs } = require('util');
+const { parseOptions } = require('./lib/args');
+
+const USAGE = `Usage: node bench/train.js [options]
+
+  --workload LIST   w6 (MLP), w7 (CNN) or both (default w6,w7)
+  --threads LIST    thread counts, each run by both sides (default 1,2)
+  --epochs N        epochs (default 5 for W6, 3 for W7)
+  --limit N         batches per epoch, time per epoch extrapolated (default: all)
+  --seed N          seed of both sides (default 0)
+  --seeds LIST      one run per seed on both sides, then the accuracies' mean and range
+  --no-reference    skip PyTorch
+  -h, --help        this text
+
+Needs dist/ (npx tsc -p .) and Fashion-MNIST in $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
+`;
+const { values } = parseOptions(USAGE, {
+  workload: { type: 'string', default: 'w6,w7' },
+  threads: { type: 'string', default: '1,2' },
+  epochs: { type: 'string' },
+  limit: { type: 'string' },
+  'no-reference': { type: 'boolean', default: false },
+  seed: { type: 'string', default: '0' },
+  seeds: { type: 'string' },
+});
 
 const repo = path.join(__dirname, '..');
 const dd = require(path.join(repo, 'dist', 'index.js'));
 const { fashionMlp, fashionCnn, DEFAULT_BATCH } = require(path.join(repo, 'dist', 'cli.js'));
-
-const { values } = parseArgs({
-  options: {
-    workload: { type: 'string', default: 'w6,w7' },
-    threads: { type: 'string', default: '1,2' },
-    epochs: { type: 'string' },
-    limit: { type: 'string' },
-    'no-reference': { type: 'boolean', default: false },
-    seed: { type: 'string', default: '0' },
-    seeds: { type: 'string' },
-  },
-});
 
 const shared = process.env.DENDRITE_SHARED || path.join(repo, '..', 'shared');
 const dataDir = path.join(shared, 'data', 'fashion-mnist');
@@ -112,7 +123,7 @@ function torch(w, threads, epochs, seed) {
   try {
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
     return { epochSeconds: out.epoch_s, accuracy: out.test_acc };
-  } catch (e) {
+  } catch {
     return { error: `reference unavailable (unreadable output: ${r.stdout.slice(0, 200)})` };
   }
 }

@@ -3,12 +3,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 const nativeTs = path.join(__dirname, '..', 'ts', 'native.ts');
 
 function loadWith(env: Record<string, string>): string {
   // The child process cannot run TypeScript: transpile the loader on the fly.
-  const ts = require('typescript') as typeof import('typescript');
   const js = ts.transpileModule(fs.readFileSync(nativeTs, 'utf8'), { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-loader-'));
   const file = path.join(dir, 'native.js');

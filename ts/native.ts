@@ -108,7 +108,8 @@ function loadAddon(): NativeAddon {
   const tried: Array<{ file: string; error: string }> = [];
   for (const file of addonCandidates()) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
+      // The addon's path is known only at run time; require is how Node loads a .node file.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require(file) as NativeAddon;
     } catch (e) {
       tried.push({ file, error: e instanceof Error ? e.message : String(e) });

@@ -81,7 +81,6 @@ test('raw (uncompressed) files load too, and a missing file says what to do', as
 
 const full = haveFull ? test : test.skip;
 if (!haveFull) {
-  // eslint-disable-next-line no-console
   console.log(`full Fashion-MNIST test skipped: ${fullDir} not found (set DENDRITE_SHARED to the folder holding data/fashion-mnist)`);
 }
 

@@ -4,6 +4,7 @@
  * weights, and descriptions that are newer, unknown, misspelt, hostile or
  * out of step with their weights are clear errors.
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -220,7 +221,7 @@ test('weights that do not fit the described layers are a ModelFormatError', asyn
   const bytes = fs.readFileSync(weights);
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'model.json'), 'utf8'));
   doc.weights.bytes = bytes.length;
-  doc.weights.sha256 = require('crypto').createHash('sha256').update(bytes).digest('hex');
+  doc.weights.sha256 = createHash('sha256').update(bytes).digest('hex');
   fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify(doc));
   await expect(dd.loadModel(dir)).rejects.toThrow(/weights do not fit the described model: .*0\.weight: shape \[4, 3\]/);
 });

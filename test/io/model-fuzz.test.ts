@@ -40,7 +40,12 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Every place in a JSON tree: [container, key] pairs. */
 function places(v: Json, out: Array<[Json[] | { [k: string]: Json }, string | number]> = []) {
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), places(x, out)));
-  else if (v !== null && typeof v === 'object') for (const k of Object.keys(v)) out.push([v, k]), places(v[k], out);
+  else if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v)) {
+      out.push([v, k]);
+      places(v[k], out);
+    }
+  }
   return out;
 }
 

@@ -18,10 +18,9 @@ const { nn } = dd;
 type Ort = typeof import('onnxruntime-node');
 let ort: Ort | undefined;
 try {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- optional: the tests skip when it cannot load
   ort = require('onnxruntime-node') as Ort;
 } catch (e) {
-  // eslint-disable-next-line no-console
   console.log(`ONNX pooling tests skipped: onnxruntime-node cannot load (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
 }
 const withOrt = ort !== undefined ? test : test.skip;

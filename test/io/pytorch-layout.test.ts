@@ -88,7 +88,6 @@ const python = [process.env.PYTHON, '/usr/bin/python3', 'python3'].find(
   (p) => p !== undefined && spawnSync(p, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0,
 );
 if (python === undefined) {
-  // eslint-disable-next-line no-console
   console.log('PyTorch cross-check skipped: no python3 that can import torch (apt-get install python3-torch to run it)');
 }
 const withTorch = python !== undefined ? test : test.skip;

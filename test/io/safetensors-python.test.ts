@@ -14,7 +14,6 @@ const python = process.env.PYTHON ?? 'python3';
 const probe = spawnSync(python, ['-c', 'import safetensors.numpy, numpy'], { encoding: 'utf8' });
 const available = probe.status === 0;
 if (!available) {
-  // eslint-disable-next-line no-console
   console.log(`safetensors cross-check skipped: ${python} cannot import safetensors.numpy and numpy (pip install safetensors numpy to run it)`);
 }
 

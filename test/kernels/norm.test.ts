@@ -49,7 +49,12 @@ describe.each([[1, 1, 1], [4, 3, 1], [2, 5, 7], [3, 2, 33], [2, 3, 4099], [40, 7
       for (let ch = 0; ch < c; ch++) {
         let sum = 0, dot = 0;
         const at = (i: number, p: number) => (i * c + ch) * plane + p;
-        for (let i = 0; i < n; i++) for (let p = 0; p < plane; p++) (sum += gy[at(i, p)]), (dot += gy[at(i, p)] * (x[at(i, p)] - mean[ch]) * invstd[ch]);
+        for (let i = 0; i < n; i++) {
+          for (let p = 0; p < plane; p++) {
+            sum += gy[at(i, p)];
+            dot += gy[at(i, p)] * (x[at(i, p)] - mean[ch]) * invstd[ch];
+          }
+        }
         wantGw.push(dot);
         wantGb.push(sum);
         for (let i = 0; i < n; i++) {

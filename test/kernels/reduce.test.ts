@@ -41,7 +41,10 @@ describe('reduceMax', () => {
         let best = x[o * len * inner + i], at = 0;
         for (let l = 1; l < len; l++) {
           const v = x[(o * len + l) * inner + i];
-          if (v > best) (best = v), (at = l);
+          if (v > best) {
+            best = v;
+            at = l;
+          }
         }
         want[o * inner + i] = best;
         wantAt[o * inner + i] = at;
@@ -87,7 +90,10 @@ describe('sumAll and sumSquares', () => {
   test.each([0, 1, 7, 17, 1000, 4099, 300001])('n = %i in double, the same for any thread count', (n) => {
     const x = new TestRandom(n + 3).float32(n, -3, 5);
     let want = 0, wantSquares = 0;
-    for (const v of x) (want += v), (wantSquares += v * v);
+    for (const v of x) {
+      want += v;
+      wantSquares += v * v;
+    }
     const results = new Map<string, [number, number]>();
     forEachBackend((isa) => {
       const s = d().sumAll(x), q = d().sumSquares(x);

@@ -42,7 +42,10 @@ describe.each(dims)('[%i, %i]', (rows, cols) => {
       const wantGx: number[] = [], wantLgx: number[] = [];
       for (let r = 0; r < rows; r++) {
         let dot = 0, sum = 0;
-        for (let c = 0; c < cols; c++) (dot += gy[r * cols + c] * y[r * cols + c]), (sum += gy[r * cols + c]);
+        for (let c = 0; c < cols; c++) {
+          dot += gy[r * cols + c] * y[r * cols + c];
+          sum += gy[r * cols + c];
+        }
         for (let c = 0; c < cols; c++) {
           const k = r * cols + c;
           wantGx.push(y[k] * (gy[k] - dot));

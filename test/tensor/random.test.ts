@@ -1,5 +1,6 @@
 /** Seeded random tensors: Philox known answers, reproducibility and distributions. */
 import * as dd from '../../ts';
+import { native } from '../../ts/native';
 import { philoxBlock } from '../../ts/tensor/philox';
 
 test('Philox4x32-10 matches the Random123 known-answer vectors', () => {
@@ -13,7 +14,6 @@ test('Philox4x32-10 matches the Random123 known-answer vectors', () => {
 });
 
 test('the native word kernel gives the blocks the JavaScript Philox gives, from any start, and checks its arguments', () => {
-  const { native } = require('../../ts/native') as typeof import('../../ts/native');
   const key: [number, number] = [0x9e3779b9, 4321];
   for (const first of [0, 7, 2 ** 32 - 2, 2 ** 40 + 5, 2 ** 53 - 300]) {
     const blocks = 300;

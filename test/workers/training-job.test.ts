@@ -217,7 +217,9 @@ test('terminating the worker mid-job rejects the job and leaves the caller\'s mo
   const model = mlp(1);
   const before = mlp(1);
   const job = dd.fitInWorker(model, samples(3000, 8), { epochs: 50, batchSize: 10, loss: 'crossEntropy', optimizer: { type: 'SGD', lr: 0.1 }, threads: 1 });
-  await new Promise<void>((resolve) => job.once('batch', () => resolve()));
+  await new Promise<void>((resolve) => {
+    job.once('batch', () => resolve());
+  });
   await job.terminate();
   await expect(job).rejects.toThrow(/training worker stopped \(exit code 1\) before the job finished/);
   expect(sameWeights(model, before)).toBe(true);

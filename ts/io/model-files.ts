@@ -30,7 +30,8 @@ export const WEIGHTS_FILE = 'model.safetensors';
 /** Largest description file read (a description is a few KiB; this only stops a hostile giant). */
 export const MAX_DESCRIPTION_BYTES = 16 * 1024 * 1024;
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// package.json lies outside ts/ (the compiler's rootDir), so it is read at run time.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const PRODUCER = `dendrite ${(require('../../package.json') as { version: string }).version}`;
 
 export interface SaveModelOptions extends AtomicWriteOptions {}

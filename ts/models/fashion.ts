@@ -51,7 +51,7 @@ export interface FashionBnOptions {
  * convolutions with batch normalisation (32 then 64 channels, 2×2 max
  * pooling after each stage), a 256-unit hidden layer with batch
  * normalisation and dropout, 10 outputs. About 0.87 M parameters. Trained
- * with random 2-pixel shifts and horizontal flips, 30 epochs of Adam with a
+ * with random 2-pixel shifts and horizontal flips, 15 epochs of Adam with a
  * cosine schedule (bench/best-model.js), it is the model `npx dendrite train
  * --model bn` trains.
  */
@@ -72,7 +72,7 @@ export function fashionBnCnn(options: FashionBnOptions = {}): nn.Sequential {
 }
 
 export interface FashionBnRecipeOptions {
-  /** Epochs the cosine schedule spans (default 30). */
+  /** Epochs the cosine schedule spans (default 15). */
   epochs?: number;
   /** Adam's starting learning rate (default 0.002). */
   lr?: number;
@@ -86,14 +86,14 @@ export interface FashionBnRecipeOptions {
  * pixels (zero fill) and mirrored with probability 1/2. Returns the fit
  * options it sets; pass them with the model's loss and epochs:
  *
- *   const recipe = dd.models.fashionBnRecipe(model, { epochs: 30 });
- *   await dd.fit(model, train, { ...recipe, epochs: 30, loss: 'crossEntropy' });
+ *   const recipe = dd.models.fashionBnRecipe(model, { epochs: 15 });
+ *   await dd.fit(model, train, { ...recipe, epochs: 15, loss: 'crossEntropy' });
  */
 export function fashionBnRecipe(model: nn.Module, options: FashionBnRecipeOptions = {}): {
   optimizer: Adam; batchSize: number; augment: augment.AugmentPipeline; callbacks: Callback[];
 } {
   rejectUnknownOptions(options, ['epochs', 'lr', 'seed'], 'fashionBnRecipe');
-  const { epochs = 30, lr = 0.002, seed = 0 } = options;
+  const { epochs = 15, lr = 0.002, seed = 0 } = options;
   const optimizer = new Adam(model.parameters(), { lr });
   const schedule = new CosineAnnealingLR(optimizer, { tMax: epochs });
   return {

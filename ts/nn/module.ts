@@ -75,7 +75,6 @@ function shapeText(s: readonly number[]): string {
 export type ModuleOutput = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
 
 /** A module whatever its output (what the tree walks hold). */
-// eslint-disable-next-line @typescript-eslint/no-use-before-define
 export type AnyModule = Module<ModuleOutput>;
 
 export abstract class Module<Out extends ModuleOutput = Tensor> {

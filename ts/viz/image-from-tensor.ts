@@ -9,8 +9,8 @@ import { checkNormalize, ImageNormalize, planesToImages } from './normalize';
 export interface ImageFromTensorOptions {
   /**
    * 'minmax' (default): the tensor's own smallest value is black and its
-   * largest white; 'none': values in [0, 1] as they are (clamped);
-   * [lo, hi]: lo black, hi white.
+   * largest white; 'none': values in [0, 1] as they are (clamped); a pair
+   * `[lo, hi]`: lo black, hi white.
    */
   normalize?: ImageNormalize;
   /** Integer nearest-neighbour upscaling (default 1). */

@@ -26,7 +26,6 @@ import type { HostToInferenceWorker, InferenceWorkerToHost, ModelMessage } from 
 import { checkSetupSpecifier } from './setup-module';
 import { rejectUnknownOptions } from '../options';
 import { localTypedArray, sharedStateDictMessage } from './tensor-messages';
-import type { StateDictMessage } from './tensor-messages';
 import { errorFromMessage } from './worker-errors';
 import { maxWorkerThreads, workerScript } from './worker-script';
 import { backendInfo } from '../backend';

@@ -93,7 +93,8 @@ export function toOnnx(model: Module, options: OnnxExportOptions): Uint8Array {
         irVersion: irVersionFor(o.opset),
         opsetVersion: o.opset,
         producerName: 'dendrite',
-        // eslint-disable-next-line @typescript-eslint/no-var-requires
+        // package.json lies outside ts/ (the compiler's rootDir), so it is read at run time.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         producerVersion: (require('../../../package.json') as { version: string }).version,
         graph: {
           name: model.constructor.name,

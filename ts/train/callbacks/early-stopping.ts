@@ -156,6 +156,7 @@ export class EarlyStopping implements Callback {
       ctx.stopTraining = true;
       ctx.history.stoppedEpoch = epoch;
       ctx.history.stopReason = this.reason(epoch);
+      // eslint-disable-next-line no-console -- printing is what `verbose` asks for
       if (this.verbose) console.log(`earlyStopping: ${ctx.history.stopReason}`);
     }
   }
@@ -182,6 +183,7 @@ export class EarlyStopping implements Callback {
     ctx.model.loadStateDict(this.bestWeights);
     this.restored = true;
     if (ctx.history.stopReason !== undefined) ctx.history.stopReason += `; restored the weights of epoch ${this.bestEpoch}`;
+    // eslint-disable-next-line no-console -- printing is what `verbose` asks for
     if (this.verbose) console.log(`earlyStopping: restored the weights of epoch ${this.bestEpoch} (${this.monitor} ${format(this.bestValue)})`);
     this.bestWeights = null;
   }
