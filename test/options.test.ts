@@ -210,6 +210,7 @@ const STRICT: Record<string, () => unknown> = {
   'viz.confusionMatrix': () => viz.confusionMatrix([0], [0], BAD),
   'viz.confusionMatrixSvg': () => viz.confusionMatrixSvg([[1]], BAD),
   'viz.writeTrainingPlots': () => viz.writeTrainingPlots(file('plots'), withBad({ model: linear() })),
+  'nn.Module#loadStateDict': () => linear().loadStateDict(linear().stateDict(), BAD),
 };
 
 /**
@@ -217,10 +218,7 @@ const STRICT: Record<string, () => unknown> = {
  * checks they still accept the unknown key, so that once one is made strict the
  * test says to move it to STRICT.
  */
-const PENDING: Record<string, () => unknown> = {
-  // nn.Module#loadStateDict's { strict } (ts/nn/module.ts).
-  'nn.Module#loadStateDict': () => linear().loadStateDict(linear().stateDict(), BAD),
-};
+const PENDING: Record<string, () => unknown> = {};
 
 /** Exports that take no options object (positional arguments, data, or an internal constructor), by group. */
 const NO_OPTIONS: string[] = [
@@ -327,10 +325,13 @@ test.each(Object.keys(STRICT))('%s rejects an unknown option with a RangeError n
   expect((e as Error).message).toContain(`unknown option "${KEY}"`);
 });
 
-test.each(Object.keys(PENDING))('%s does not check its options yet (when it does, move it to STRICT)', async (key) => {
-  const e = await outcome(PENDING[key]);
-  expect(e === null || !(e as Error).message.includes(KEY)).toBe(true);
-});
+// (jest refuses an empty table, so the pending check only exists while something is pending.)
+if (Object.keys(PENDING).length > 0) {
+  test.each(Object.keys(PENDING))('%s does not check its options yet (when it does, move it to STRICT)', async (key) => {
+    const e = await outcome(PENDING[key]);
+    expect(e === null || !(e as Error).message.includes(KEY)).toBe(true);
+  });
+}
 
 test('the message suggests the closest known name', () => {
   expect(() => new optim.StepLR(sgd(), { stepsize: 2 } as never)).toThrow(/StepLR: unknown option "stepsize" \(did you mean "stepSize"\?/);

@@ -355,8 +355,9 @@ export abstract class Module<Out extends ModuleOutput = Tensor> {
    * unexpected keys are returned. Nothing is changed when an error is thrown.
    */
   loadStateDict(dict: Record<string, TensorLike>, options: { strict?: boolean } = {}): LoadStateDictResult {
-    const strict = options.strict ?? true;
     const where = `${this.constructor.name}.loadStateDict`;
+    rejectUnknownOptions(options, ['strict'], where);
+    const strict = options.strict ?? true;
     const own = new Map<string, Tensor>([...this.namedParameters(), ...this.buffersOfTree(true)]);
     const missingKeys = [...own.keys()].filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
