@@ -39,6 +39,15 @@
       ],
     },
     {
+      'target_name': 'dendrite_kernels_neon',
+      'type': 'static_library',
+      'conditions': [
+        ['target_arch=="arm64"', {
+          'sources': ['<!@(node scripts/list-sources.js kernels-neon)'],
+        }],
+      ],
+    },
+    {
       'target_name': 'dendrite_kernels',
       'type': 'static_library',
       'sources': ['<!@(node scripts/list-sources.js kernels)'],
@@ -50,6 +59,7 @@
         'dendrite_kernels',
         'dendrite_kernels_avx2',
         'dendrite_kernels_avx512',
+        'dendrite_kernels_neon',
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
       ],
       'defines': [

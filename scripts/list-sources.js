@@ -4,6 +4,7 @@
 //   node scripts/list-sources.js kernels      portable kernel sources
 //   node scripts/list-sources.js kernels-avx2 sources compiled with -mavx2 -mfma (*_avx2.cc)
 //   node scripts/list-sources.js kernels-avx512 sources compiled with the AVX-512 F/VL/BW/DQ flags (*_avx512.cc)
+//   node scripts/list-sources.js kernels-neon  arm64-only sources (*_neon.cc; NEON is baseline there, no flags)
 //   node scripts/list-sources.js addon        Node-API glue
 //   node scripts/list-sources.js kernel-tests C++ tests of the kernel library
 // Paths are relative to the package root, separated by newlines (gyp) or ';' with --cmake.
@@ -25,11 +26,13 @@ function walk(dir) {
 
 const isAvx2 = (f) => f.endsWith('_avx2.cc');
 const isAvx512 = (f) => f.endsWith('_avx512.cc');
+const isNeon = (f) => f.endsWith('_neon.cc');
 const kernelFiles = walk('native/kernels').filter((f) => !f.startsWith('native/kernels/test/'));
 const lists = {
-  kernels: kernelFiles.filter((f) => !isAvx2(f) && !isAvx512(f)),
+  kernels: kernelFiles.filter((f) => !isAvx2(f) && !isAvx512(f) && !isNeon(f)),
   'kernels-avx2': kernelFiles.filter(isAvx2),
   'kernels-avx512': kernelFiles.filter(isAvx512),
+  'kernels-neon': kernelFiles.filter(isNeon),
   addon: walk('native/addon'),
   'kernel-tests': walk('native/kernels/test'),
 };

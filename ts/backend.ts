@@ -2,7 +2,7 @@
 import { native } from './native';
 
 export interface BackendInfo {
-  /** ISA of the kernels that run: 'avx512', 'avx2' or 'scalar'. */
+  /** ISA of the kernels that run: 'avx512', 'avx2' or 'scalar' on x64; 'neon' or 'scalar' on arm64. */
   isa: string;
   /** Best ISA this CPU supports. */
   bestIsa: string;
@@ -33,7 +33,7 @@ export function getNumThreads(): number {
  * whole process. Families without an AVX-512 kernel run their AVX2 one under
  * 'avx512'.
  */
-export type IsaName = 'avx512' | 'avx2' | 'scalar';
+export type IsaName = 'avx512' | 'avx2' | 'neon' | 'scalar';
 
 export function setIsa(isa: IsaName): void {
   native().setIsa(isa);

@@ -27,11 +27,18 @@ bool cpu_supports(Isa isa) {
 #else
       return false;
 #endif
+    case Isa::Neon:
+#if defined(__aarch64__) || defined(_M_ARM64)
+      return true;
+#else
+      return false;
+#endif
   }
   return false;
 }
 
 Isa detect_best_isa() {
+  if (cpu_supports(Isa::Neon)) return Isa::Neon;
   if (cpu_supports(Isa::Avx512)) return Isa::Avx512;
   return cpu_supports(Isa::Avx2) ? Isa::Avx2 : Isa::Scalar;
 }
@@ -42,6 +49,8 @@ const char* isa_name(Isa isa) {
       return "avx512";
     case Isa::Avx2:
       return "avx2";
+    case Isa::Neon:
+      return "neon";
     case Isa::Scalar:
       break;
   }
@@ -49,7 +58,7 @@ const char* isa_name(Isa isa) {
 }
 
 bool parse_isa(const char* name, Isa* out) {
-  for (Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512}) {
+  for (Isa isa : {Isa::Scalar, Isa::Avx2, Isa::Avx512, Isa::Neon}) {
     if (std::strcmp(name, isa_name(isa)) == 0) {
       *out = isa;
       return true;

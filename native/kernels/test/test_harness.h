@@ -19,7 +19,8 @@ inline std::vector<dendrite::Isa> supported_isas() {
   const char* force = std::getenv("DENDRITE_FORCE_SCALAR");
   if (force != nullptr && std::string(force) == "1") return {dendrite::Isa::Scalar};
   std::vector<dendrite::Isa> out;
-  for (dendrite::Isa isa : {dendrite::Isa::Scalar, dendrite::Isa::Avx2, dendrite::Isa::Avx512}) {
+  for (dendrite::Isa isa : {dendrite::Isa::Scalar, dendrite::Isa::Avx2, dendrite::Isa::Avx512,
+                            dendrite::Isa::Neon}) {
     if (dendrite::cpu_supports(isa)) out.push_back(isa);
   }
   return out;
@@ -63,16 +64,20 @@ struct Registrar {
   }
 };
 
-inline int run_all() {
+// Runs every registered test whose name contains `filter` (all when null).
+inline int run_all(const char* filter = nullptr) {
   int failed_tests = 0;
+  size_t ran = 0;
   for (auto& [name, fn] : Registry::get().tests) {
+    if (filter != nullptr && name.find(filter) == std::string::npos) continue;
+    ++ran;
     int before = failure_count();
     fn();
     bool ok = failure_count() == before;
     if (!ok) ++failed_tests;
     std::printf("[%s] %s\n", ok ? "pass" : "FAIL", name.c_str());
   }
-  std::printf("%zu passed, %d failed\n", Registry::get().tests.size() - failed_tests, failed_tests);
+  std::printf("%zu passed, %d failed\n", ran - failed_tests, failed_tests);
   return failed_tests == 0 ? 0 : 1;
 }
 
