@@ -3,7 +3,7 @@
  * The best bundled Fashion-MNIST model (dd.models.fashionBnCnn trained with
  * dd.models.fashionBnRecipe: batch normalisation, random 2-pixel shifts and
  * horizontal flips, Adam with a cosine schedule) trained on the full data set, one run per seed: test
- * accuracy and wall time, beside its PyTorch twin best_model_torch.py run in
+ * accuracy and wall time, beside its PyTorch twin bench/reference/best_model_torch.py run in
  * the same invocation (the same network, augmentation, optimizer, schedule
  * and batch size; OMP_WAIT_POLICY=PASSIVE, PyTorch's best configuration here).
  *
@@ -12,13 +12,14 @@
  *   node bench/best-model.js --torch-seeds 0,1,2      the twin on every seed too (slow: PyTorch is ~3× slower here)
  *   node bench/best-model.js --no-reference           skip PyTorch
  *
- * Run `npm run build:ts` first. Data: $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
+ * Run `npm run build:ts` first. Data: --data DIR, or $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
  */
 'use strict';
 const path = require('path');
 const fs = require('fs');
 const { spawnSync } = require('child_process');
 const { parseArgs } = require('util');
+const { fashionMnistDir, fashionMnistMissing } = require('./lib/paths');
 
 const HELP = require('fs').readFileSync(__filename, 'utf8').split('\n').slice(2, 17).map((l) => l.replace(/^ \*\/?/, '')).join('\n');
 let values;
@@ -32,6 +33,7 @@ try {
       'batch-size': { type: 'string', default: '128' },
       lr: { type: 'string', default: '0.002' },
       'no-reference': { type: 'boolean', default: false },
+      data: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -46,10 +48,9 @@ if (values.help) {
 
 const repo = path.join(__dirname, '..');
 const dd = require(path.join(repo, 'dist', 'index.js'));
-const shared = process.env.DENDRITE_SHARED || path.join(repo, '..', 'shared');
-const dataDir = path.join(shared, 'data', 'fashion-mnist');
-if (!fs.existsSync(path.join(dataDir, 'train-images-idx3-ubyte.gz'))) {
-  console.log(`Fashion-MNIST not found in ${dataDir} (set DENDRITE_SHARED); skipping.`);
+const dataDir = fashionMnistDir(values.data);
+if (!dataDir) {
+  console.log(`${fashionMnistMissing(values.data)}; skipping.`);
   process.exit(0);
 }
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -79,7 +80,7 @@ async function ours(data, seed) {
 }
 
 function torch(seed) {
-  const script = path.join(__dirname, 'best_model_torch.py');
+  const script = path.join(__dirname, 'reference', 'best_model_torch.py');
   const r = spawnSync(python, [script, dataDir, String(epochs), String(threads), String(seed), String(batchSize), String(lr)], {
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }, encoding: 'utf8', maxBuffer: 1 << 22,
   });

@@ -3,7 +3,7 @@
  * A depthwise 3x3 layer (MobileNet-style): 64 channels, 56x56, batch 32,
  * through the public API, F.conv2d(x, w, b, { groups: 64, padding: 1 }) with
  * autograd recording, and forward + .sum().backward(); median milliseconds
- * per call beside PyTorch (bench/depthwise_torch.py, same shapes, same thread
+ * per call beside PyTorch (bench/reference/depthwise_torch.py, same shapes, same thread
  * count) measured in the same run.
  *
  *   npx tsc -p . && node bench/depthwise.js [--threads 1,2] [--reps 15] [--no-reference] [--json FILE]
@@ -29,7 +29,7 @@ const USAGE = `Usage: node bench/depthwise.js [options]
   --json FILE       also write the figures as JSON
   -h, --help        this text
 
-Needs dist/ (npx tsc -p .). PyTorch: /usr/bin/python3 with torch (bench/depthwise_torch.py).
+Needs dist/ (npx tsc -p .). PyTorch: /usr/bin/python3 with torch (bench/reference/depthwise_torch.py).
 `;
 
 function options() {
@@ -78,7 +78,7 @@ function reference(threads, reps) {
   const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const best = {}, failures = [];
   for (const [config, extra] of [['default', {}], ['tuned', bestEnv]]) {
-    const r = spawnSync(python, [path.join(__dirname, 'depthwise_torch.py'), String(threads), String(reps)], {
+    const r = spawnSync(python, [path.join(__dirname, 'reference', 'depthwise_torch.py'), String(threads), String(reps)], {
       encoding: 'utf8', env: { ...process.env, ...extra }, timeout: 10 * 60 * 1000,
     });
     if (r.status !== 0) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// W1 / W1t of ../shared/bench/WORKLOADS.md: SGEMM GFLOP/s (2mnk / t) for one
+// W1 / W1t of bench/README.md: SGEMM GFLOP/s (2mnk / t) for one
 // thread and all threads, beside numpy's OpenBLAS measured in the same run.
 //
 //   npx tsc -p . && node bench/gemm.js [--rounds N] [--quick] [--python PATH] [--cpu-time] [--no-reference]
@@ -23,6 +23,7 @@ const fs = require('fs');
 const path = require('path');
 
 const { parseOptions, usageError } = require('./lib/args');
+const { referenceScript } = require('./lib/paths');
 
 const USAGE = `Usage: node bench/gemm.js [options]
 
@@ -33,7 +34,7 @@ const USAGE = `Usage: node bench/gemm.js [options]
   --no-reference   skip numpy
   -h, --help       this text
 
-Needs dist/ (npx tsc -p .). Reference: ../shared/bench/reference/gemm_numpy.py (or $DENDRITE_SHARED) and numpy.
+Needs dist/ (npx tsc -p .). Reference: bench/reference/gemm_numpy.py on a python3 with numpy.
 `;
 const { values: args } = parseOptions(USAGE, {
   rounds: { type: 'string', default: '3' },
@@ -50,6 +51,7 @@ const pythonArg = args.python ?? null;
 
 const repoRoot = path.join(__dirname, '..');
 const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
+const dd = require(path.join(repoRoot, 'dist', 'index.js'));
 
 // The shapes of W1 and W1t, in the order of the reference script.
 const shapes = [];
@@ -75,13 +77,26 @@ function uniform(len, seed) {
   return out;
 }
 
-/** GFLOP/s of our gemm on one shape with the current thread count. */
-function measureOurs(m, n, k, op) {
+/** GFLOP/s of the native gemm kernel on one shape (C preallocated), with the current thread count. */
+function measureKernel(m, n, k, op) {
   const ta = op[0] === 'T', tb = op[1] === 'T';
   const a = uniform(m * k, 1), b = uniform(k * n, 2), c = new Float32Array(m * n);
   const lda = ta ? m : k, ldb = tb ? k : n;
   const g = native().gemm;
-  const f = () => g(ta, tb, m, n, k, 1, a, lda, 0, b, ldb, 0, 0, c, n, 0, 1);
+  return gflops(m, n, k, () => g(ta, tb, m, n, k, 1, a, lda, 0, b, ldb, 0, 0, c, n, 0, 1));
+}
+
+/** GFLOP/s of dd.matmul as a user calls it: a fresh output tensor per call, transposes as views (`.t()`). */
+function measureApi(m, n, k, op) {
+  const ta = op[0] === 'T', tb = op[1] === 'T';
+  const a = dd.tensor(uniform(m * k, 1), ta ? [k, m] : [m, k]);
+  const b = dd.tensor(uniform(k * n, 2), tb ? [n, k] : [k, n]);
+  const lhs = ta ? a.t() : a, rhs = tb ? b.t() : b;
+  return gflops(m, n, k, () => dd.matmul(lhs, rhs));
+}
+
+/** 2mnk / (median seconds per call of f), f repeated for about 50 ms per timed batch. */
+function gflops(m, n, k, f) {
   // Seconds, by the clock or by this process's CPU time.
   const now = cpuTime
     ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; }
@@ -101,11 +116,6 @@ function measureOurs(m, n, k, op) {
 }
 
 // ---- the reference: numpy in a child process ----
-
-function sharedDir() {
-  const dir = process.env.DENDRITE_SHARED || path.join(repoRoot, '..', 'shared');
-  return fs.existsSync(dir) ? dir : null;
-}
 
 /** The environment for numpy: OpenBLAS with `threads` threads and, if given, a forced kernel. */
 function referenceEnv(threads, coretype) {
@@ -167,13 +177,10 @@ function measureReference(script, threads, coretype) {
 
 const info = native().backendInfo();
 const allThreads = info.hardwareThreads;
-const shared = sharedDir();
-const script = shared && path.join(shared, 'bench', 'reference', 'gemm_numpy.py');
+const script = referenceScript('gemm_numpy.py');
 let refInfo = null;
 if (args['no-reference']) {
   console.log('reference skipped (--no-reference)');
-} else if (!script || !fs.existsSync(script)) {
-  console.log('reference unavailable: ../shared/bench/reference/gemm_numpy.py not found (set DENDRITE_SHARED)');
 } else {
   refInfo = referenceInfo(null);
   if (!refInfo) console.log('reference unavailable: python3 with numpy not found (apt-get install -y python3-numpy)');
@@ -206,7 +213,10 @@ const record = (who, threads, k, v) => {
 for (let round = 0; round < rounds; round++) {
   for (const t of threadCounts) {
     native().setNumThreads(t);
-    for (const [m, n, k, op] of shapes) record('ours', t, key(m, n, k, op), measureOurs(m, n, k, op));
+    for (const [m, n, k, op] of shapes) {
+      record('ours', t, key(m, n, k, op), measureKernel(m, n, k, op));
+      record('api', t, key(m, n, k, op), measureApi(m, n, k, op));
+    }
     if (refInfo) {
       const ref = measureReference(script, t, null);
       if (ref) for (const [k, v] of Object.entries(ref)) record('ref', t, k, v);
@@ -224,15 +234,16 @@ const fmt = (x, w = 7) => (x === undefined ? '—' : x.toFixed(1)).padStart(w);
 const fmtRatio = (a, b) => (a === undefined || b === undefined ? '—' : (a / b).toFixed(2)).padStart(6);
 const get = (who, t, k) => (samples[`${who} ${t}`]?.[k] ? median(samples[`${who} ${t}`][k]) : undefined);
 
+console.log('kernel: the native gemm on a preallocated C; API: dd.matmul with a fresh output per call (transposes as .t() views); ratios against OpenBLAS');
 for (const t of threadCounts) {
   console.log(`\n${t} thread${t > 1 ? 's' : ''}: GFLOP/s`);
-  let header = `${'shape'.padEnd(20)} ${'ours'.padStart(7)} ${'OpenBLAS'.padStart(9)} ${'ratio'.padStart(6)}`;
+  let header = `${'shape'.padEnd(20)} ${'kernel'.padStart(7)} ${'API'.padStart(7)} ${'OpenBLAS'.padStart(9)} ${'ratio'.padStart(6)} ${'API r.'.padStart(6)}`;
   if (addHaswell) header += ` ${'OB hsw'.padStart(7)} ${'ratio'.padStart(6)}`;
   console.log(header);
   for (const [m, n, k, op] of shapes) {
     const id = key(m, n, k, op);
-    const ours = get('ours', t, id), ref = get('ref', t, id), hsw = get('hsw', t, id);
-    let line = `${id.padEnd(20)} ${fmt(ours)} ${fmt(ref, 9)} ${fmtRatio(ours, ref)}`;
+    const ours = get('ours', t, id), api = get('api', t, id), ref = get('ref', t, id), hsw = get('hsw', t, id);
+    let line = `${id.padEnd(20)} ${fmt(ours)} ${fmt(api)} ${fmt(ref, 9)} ${fmtRatio(ours, ref)} ${fmtRatio(api, ref)}`;
     if (addHaswell) line += ` ${fmt(hsw)} ${fmtRatio(ours, hsw)}`;
     console.log(line);
   }

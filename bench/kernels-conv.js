@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Convolution, max-pool and dropout workloads (W2, W3, W5 of
-// ../shared/bench/WORKLOADS.md) beside PyTorch measured in the same run.
+// bench/README.md) beside PyTorch measured in the same run.
 //
 //   npx tsc -p . && node bench/kernels-conv.js [--threads 1,2] [--no-reference] [--json FILE]
 //   DENDRITE_ISA=avx2 node bench/kernels-conv.js   AVX2 against PyTorch held to AVX2
 //
-// Outputs are preallocated and reused across repetitions, as the training
-// loop uses them (fresh pages cost about 2.5 µs per 4 KiB here). Figures are
-// medians. PyTorch runs twice per thread count, with its defaults and with the
+// Each workload is timed twice. "kernel" rows call the native kernels with
+// preallocated outputs reused across repetitions (fresh pages cost about
+// 2.5 µs per 4 KiB here). "API" rows time it as a user writes it, which is
+// what the PyTorch reference times too: `F.conv2d(x, w, b).sum().backward()`
+// with every operand requiring gradients, fresh outputs, autograd on. Figures
+// are medians. PyTorch runs twice per thread count, with its defaults and with the
 // "best configuration" environment from the reference script's header, and
 // the faster figure per workload is the one compared against.
 'use strict';
@@ -17,6 +20,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const { parseOptions, usageError } = require('./lib/args');
+const { referenceScript } = require('./lib/paths');
 
 const USAGE = `Usage: node bench/kernels-conv.js [options]
 
@@ -25,7 +29,7 @@ const USAGE = `Usage: node bench/kernels-conv.js [options]
   --json FILE       also write the figures as JSON
   -h, --help        this text
 
-Needs dist/ (npx tsc -p .). Reference: ../shared/bench/reference/kernels_torch.py (or $DENDRITE_SHARED)
+Needs dist/ (npx tsc -p .). Reference: bench/reference/kernels_torch.py
 on /usr/bin/python3 with torch. DENDRITE_ISA=avx2 holds both sides to AVX2.
 `;
 const { values: args } = parseOptions(USAGE, {
@@ -40,6 +44,8 @@ const jsonFile = args.json ?? null;
 
 const repoRoot = path.join(__dirname, '..');
 const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
+const dd = require(path.join(repoRoot, 'dist', 'index.js'));
+const F = dd.nn.functional;
 const d = native();
 
 // ---------------------------------------------------------------- timing
@@ -96,9 +102,16 @@ function convCase(name) {
   const forward = () => d.conv2dForward(x, w, b, out, ...geometry);
   const backward = () => d.conv2dBackward(x, w, gy, gx, gw, gb, ...geometry);
   const reps = name === 'c' ? 5 : 9;
+  // The same operands as tensors, for the API rows.
+  const xt = dd.tensor(x, [N, C, H, H], { requiresGrad: true });
+  const wt = dd.tensor(w, [O, C, k, k], { requiresGrad: true });
+  const bt = dd.tensor(b, [O], { requiresGrad: true });
+  const options = { stride, padding: pad };
   return {
     forward: () => time(forward, reps),
     forwardBackward: () => time(() => { forward(); backward(); }, reps),
+    apiForward: () => time(() => dd.noGrad(() => F.conv2d(xt, wt, bt, options)), reps),
+    apiForwardBackward: () => time(() => F.conv2d(xt, wt, bt, options).sum().backward(), reps),
   };
 }
 
@@ -113,6 +126,16 @@ function maxPoolCase() {
     d.maxPool2dBackward(gy, idx, gx, N, C, H, H, oh, oh);
   }, 15);
   return { ...t, gbs: bytes / (t.median * 1e6) };
+}
+
+function maxPoolApiCase() {
+  const x = dd.tensor(uniform(64 * 32 * 28 * 28, 5), [64, 32, 28, 28], { requiresGrad: true });
+  return time(() => F.maxPool2d(x, 2, 2).sum().backward(), 15);
+}
+
+function dropoutApiCase() {
+  const x = dd.tensor(uniform(16777216, 7), [16777216], { requiresGrad: true });
+  return time(() => F.dropout(x, 0.5, true).sum().backward(), 7);
 }
 
 let dropoutSeed = 1;
@@ -141,10 +164,6 @@ const bestEnv = {
   GLIBC_TUNABLES: 'glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736',
 };
 
-function sharedDir() {
-  return process.env.DENDRITE_SHARED || path.join(repoRoot, '..', 'shared');
-}
-
 /**
  * When dendrite runs its AVX2 kernels (DENDRITE_ISA=avx2 on an AVX-512 CPU, or an AVX2 CPU), PyTorch is
  * held to AVX2 too (oneDNN's and ATen's own dispatch), so that the ratio compares like with like.
@@ -155,8 +174,7 @@ function referenceIsaEnv() {
 
 /** PyTorch's figures for `threads`: { name: { ms, config } }, the faster of both configurations; or a reason string. */
 function reference(threads) {
-  const script = path.join(sharedDir(), 'bench', 'reference', 'kernels_torch.py');
-  if (!fs.existsSync(script)) return `reference unavailable (no ${script}; set DENDRITE_SHARED)`;
+  const script = referenceScript('kernels_torch.py');
   const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
   const best = {};
   const failures = [];
@@ -193,13 +211,18 @@ for (const threads of threadCounts) {
   for (const name of Object.keys(convs)) {
     const c = convCase(name);
     const f = c.forward(), fb = c.forwardBackward();
-    rows.push({ workload: `W2${name} conv fwd`, threads, ms: f.median, best: f.best, ref: null });
-    rows.push({ workload: `W2${name} conv fwd+bwd`, threads, ms: fb.median, best: fb.best, ref: `conv_${name}` });
+    const af = c.apiForward(), afb = c.apiForwardBackward();
+    rows.push({ workload: `W2${name} conv fwd`, how: 'kernel', threads, ms: f.median, best: f.best, ref: null });
+    rows.push({ workload: `W2${name} conv fwd`, how: 'API', threads, ms: af.median, best: af.best, ref: null });
+    rows.push({ workload: `W2${name} conv fwd+bwd`, how: 'kernel', threads, ms: fb.median, best: fb.best, ref: `conv_${name}` });
+    rows.push({ workload: `W2${name} conv fwd+bwd`, how: 'API', threads, ms: afb.median, best: afb.best, ref: `conv_${name}` });
   }
-  const mp = maxPoolCase();
-  rows.push({ workload: 'W3 maxpool fwd+bwd', threads, ms: mp.median, best: mp.best, gbs: mp.gbs, ref: 'maxpool' });
-  const dr = dropoutCase();
-  rows.push({ workload: 'W5 dropout fwd+bwd', threads, ms: dr.median, best: dr.best, gbs: dr.gbs, ref: 'dropout' });
+  const mp = maxPoolCase(), mpApi = maxPoolApiCase();
+  rows.push({ workload: 'W3 maxpool fwd+bwd', how: 'kernel', threads, ms: mp.median, best: mp.best, gbs: mp.gbs, ref: 'maxpool' });
+  rows.push({ workload: 'W3 maxpool fwd+bwd', how: 'API', threads, ms: mpApi.median, best: mpApi.best, ref: 'maxpool' });
+  const dr = dropoutCase(), drApi = dropoutApiCase();
+  rows.push({ workload: 'W5 dropout fwd+bwd', how: 'kernel', threads, ms: dr.median, best: dr.best, gbs: dr.gbs, ref: 'dropout' });
+  rows.push({ workload: 'W5 dropout fwd+bwd', how: 'API', threads, ms: drApi.median, best: drApi.best, ref: 'dropout' });
   if (withReference) references[threads] = reference(threads);
 }
 d.setNumThreads(info.threads);
@@ -207,7 +230,7 @@ d.setNumThreads(info.threads);
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
 console.log(`load average at end: ${load()}`);
-console.log(`${pad('workload', 22)}${lpad('threads', 8)}${lpad('dendrite ms', 13)}${lpad('(best)', 9)}${lpad('GB/s', 8)}${lpad('PyTorch ms', 12)}  ${pad('(config)', 10)}${lpad('ratio', 7)}`);
+console.log(`${pad('workload', 22)}${pad('timed', 8)}${lpad('threads', 8)}${lpad('dendrite ms', 13)}${lpad('(best)', 9)}${lpad('GB/s', 8)}${lpad('PyTorch ms', 12)}  ${pad('(config)', 10)}${lpad('ratio', 7)}`);
 for (const r of rows) {
   const refs = references[r.threads];
   let refText = '', config = '', ratio = '';
@@ -225,11 +248,12 @@ for (const r of rows) {
     config = `(${r.refConfig})`;
     ratio = r.ratio.toFixed(2);
   }
-  console.log(`${pad(r.workload, 22)}${lpad(r.threads, 8)}${lpad(r.ms.toFixed(2), 13)}${lpad(`(${r.best.toFixed(2)})`, 9)}${lpad(r.gbs ? r.gbs.toFixed(1) : '', 8)}${lpad(refText, 12)}  ${pad(config, 10)}${lpad(ratio, 7)}`);
+  console.log(`${pad(r.workload, 22)}${pad(r.how, 8)}${lpad(r.threads, 8)}${lpad(r.ms.toFixed(2), 13)}${lpad(`(${r.best.toFixed(2)})`, 9)}${lpad(r.gbs ? r.gbs.toFixed(1) : '', 8)}${lpad(refText, 12)}  ${pad(config, 10)}${lpad(ratio, 7)}`);
 }
 for (const [threads, refs] of Object.entries(references)) {
   if (typeof refs === 'string') console.log(`${threads} thread(s): ${refs}`);
 }
+console.log('kernel: the native kernels on preallocated outputs; API: through F.* with autograd and fresh outputs, as PyTorch is timed.');
 console.log('dendrite ms: median (fastest run). GB/s from the median. The PyTorch reference times forward+backward only (— for forward rows). tuned = ' +
   Object.entries(bestEnv).map(([k, v]) => `${k}=${v}`).join(' '));
 if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify({ backend: info, rows }, null, 2));

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// W4 of ../shared/bench/WORKLOADS.md: softmax + cross-entropy (integer
+// W4 of bench/README.md: softmax + cross-entropy (integer
 // labels), forward + backward, for (1024, 10) and (256, 10000), in ms per
 // call, beside PyTorch measured in the same run; then, for information, the
 // throughput of a few elementwise kernels in GB/s.
@@ -17,10 +17,10 @@
 // is measured N times and the median per cell printed (the machine is shared).
 'use strict';
 const { spawnSync } = require('child_process');
-const fs = require('fs');
 const path = require('path');
 
 const { parseOptions, usageError } = require('./lib/args');
+const { referenceScript } = require('./lib/paths');
 
 const USAGE = `Usage: node bench/kernels-math.js [options]
 
@@ -29,7 +29,7 @@ const USAGE = `Usage: node bench/kernels-math.js [options]
   --python PATH     the python3 with torch that runs the reference (default /usr/bin/python3, then python3)
   -h, --help        this text
 
-Needs dist/ (npx tsc -p .). Reference: ../shared/bench/reference/kernels_torch.py (or $DENDRITE_SHARED).
+Needs dist/ (npx tsc -p .). Reference: bench/reference/kernels_torch.py.
 `;
 const { values: args } = parseOptions(USAGE, {
   rounds: { type: 'string', default: '1' },
@@ -42,6 +42,7 @@ const withReference = !args['no-reference'];
 
 const repoRoot = path.join(__dirname, '..');
 const { native } = require(path.join(repoRoot, 'dist', 'native.js'));
+const dd = require(path.join(repoRoot, 'dist', 'index.js'));
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -102,12 +103,16 @@ function measureSoftmaxCe(rows, cols) {
   return { wall: t.wall * 1e3, cpu: t.cpu * 1e3 };
 }
 
-// ---- W4: the PyTorch reference, in a child process ----
-
-function sharedDir() {
-  const candidates = [process.env.DENDRITE_SHARED, path.join(repoRoot, '..', 'shared'), path.join(repoRoot, '..', '..', 'shared')];
-  return candidates.find((p) => p && fs.existsSync(path.join(p, 'bench', 'reference'))) || null;
+// The same through the public API, as PyTorch is timed: logits requiring
+// gradients, F.crossEntropy (mean), backward, fresh outputs each call.
+function measureSoftmaxCeApi(rows, cols) {
+  const logits = dd.tensor(uniform(rows * cols, 7), [rows, cols], { requiresGrad: true });
+  const labels = dd.tensor(Int32Array.from({ length: rows }, (_, i) => (i * 7919) % cols), [rows]);
+  const t = timeCall(() => dd.nn.functional.crossEntropy(logits, labels).backward());
+  return { wall: t.wall * 1e3, cpu: t.cpu * 1e3 };
 }
+
+// ---- W4: the PyTorch reference, in a child process ----
 
 function pythonWithTorch() {
   const wanted = args.python ?? null;
@@ -150,9 +155,7 @@ print(json.dumps(out))
 /** {key: ms} per configuration, or a string saying why there is none. */
 function measureReference() {
   if (!withReference) return 'reference skipped (--no-reference)';
-  const shared = sharedDir();
-  if (!shared) return 'reference unavailable (no shared/ directory beside the repository; set DENDRITE_SHARED)';
-  const script = path.join(shared, 'bench', 'reference', 'kernels_torch.py');
+  const script = referenceScript('kernels_torch.py');
   const py = pythonWithTorch();
   if (!py) return 'reference unavailable (no python3 with torch; apt-get install -y python3-torch)';
   const runs = {};
@@ -221,6 +224,7 @@ function main() {
       const one = measureSoftmaxCe(rows, cols);
       add('ours', k, one.wall);
       add('ours cpu', k, one.cpu);
+      add('ours api', k, measureSoftmaxCeApi(rows, cols).wall);
       native().setNumThreads(2);
       add('ours 2t', k, measureSoftmaxCe(rows, cols).wall);
     }
@@ -239,12 +243,16 @@ function main() {
   const get = (name, k) => median(cell[name][k]);
 
   console.log('\nW4 softmax + cross-entropy, forward + backward: wall ms per call (median); ratio = PyTorch best / ours, >= 1 means faster');
-  const wall = [['shape', 'ours 1 thread', 'ours 2 threads', 'PyTorch 1t default', 'PyTorch 1t best', 'ratio (1 thread)']];
+  console.log('kernel: the native kernel on a preallocated gradient; API: F.crossEntropy(logits, labels).backward() with fresh outputs, as PyTorch is timed');
+  const wall = [['shape', 'kernel 1t', 'kernel 2t', 'API 1t', 'PyTorch 1t default', 'PyTorch 1t best', 'ratio kernel', 'ratio API']];
   for (const [rows, cols] of W4) {
     const k = w4Key(rows, cols);
-    const row = [`(${rows}, ${cols})`, get('ours', k).toFixed(4), get('ours 2t', k).toFixed(4)];
-    if (referenceNote) row.push('-', '-', '-');
-    else row.push(get('torch default', k).toFixed(4), get('torch best', k).toFixed(4), (get('torch best', k) / get('ours', k)).toFixed(2));
+    const row = [`(${rows}, ${cols})`, get('ours', k).toFixed(4), get('ours 2t', k).toFixed(4), get('ours api', k).toFixed(4)];
+    if (referenceNote) row.push('-', '-', '-', '-');
+    else {
+      const best = get('torch best', k);
+      row.push(get('torch default', k).toFixed(4), best.toFixed(4), (best / get('ours', k)).toFixed(2), (best / get('ours api', k)).toFixed(2));
+    }
     wall.push(row);
   }
   printTable(wall);

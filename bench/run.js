@@ -132,8 +132,8 @@ const BENCHES = [
     },
   },
   {
-    name: 'scaling', script: 'scaling.js', quick: [String(cores)], twin: ['scaling_torch.py', String(cores)],
-    full: 'node bench/scaling.js T; python3 bench/scaling_torch.py T (T = 1, 2, 4, …)',
+    name: 'scaling', script: 'scaling.js', quick: [String(cores)], twin: ['reference/scaling_torch.py', String(cores)],
+    full: 'node bench/scaling.js T; python3 bench/reference/scaling_torch.py T (T = 1, 2, 4, …)',
     rows({ stdout, twin }) {
       const ours = JSON.parse(stdout.trim().split('\n').pop());
       return [

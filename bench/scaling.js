@@ -1,6 +1,6 @@
 // Multi-core scaling: GEMM (n = 1024, 2048), conv W2c forward+backward and one W7 training
 // step (batch 64, random data) at a given thread count. Run it for 1, 2, 4, ... threads beside
-// bench/scaling_torch.py (same workloads in PyTorch, OMP_WAIT_POLICY=PASSIVE):
+// bench/reference/scaling_torch.py (same workloads in PyTorch, OMP_WAIT_POLICY=PASSIVE):
 //   node bench/scaling.js THREADS    ->  one JSON line
 'use strict';
 const path = require('path');
@@ -12,7 +12,7 @@ const USAGE = `Usage: node bench/scaling.js THREADS
   -h, --help    this text
 
 Prints one JSON line: gemm1024_gflops, gemm2048_gflops, w2c_ms, w7_step_ms.
-bench/scaling_torch.py THREADS prints the same for PyTorch. Needs dist/ (npm run build:ts).
+bench/reference/scaling_torch.py THREADS prints the same for PyTorch. Needs dist/ (npm run build:ts).
 `;
 const { positionals } = parseOptions(USAGE, {}, { allowPositionals: true });
 if (positionals.length !== 1 || !/^[1-9][0-9]*$/.test(positionals[0])) usageError(USAGE, `expected one thread count, got ${positionals.length ? positionals.join(' ') : 'none'}`);

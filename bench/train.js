@@ -10,16 +10,17 @@
  *   node bench/train.js --no-reference           skip PyTorch
  *   node bench/train.js --workload w7 --threads 2 --seeds 0,1,2,3,4
  *                                                one run per seed on both sides (PyTorch's
- *                                                torch.manual_seed(0) is redirected to the
- *                                                seed), then the mean and range of the accuracies
+ *                                                seed is passed to train_torch.py), then the mean
+ *                                                and range of the accuracies
  *
- * Run `npx tsc -p .` first. Data: $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
+ * Run `npx tsc -p .` first. Data: --data DIR, or $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
  */
 'use strict';
 const path = require('path');
 const fs = require('fs');
 const { spawnSync } = require('child_process');
 const { parseOptions } = require('./lib/args');
+const { referenceScript, fashionMnistDir, fashionMnistMissing } = require('./lib/paths');
 
 const USAGE = `Usage: node bench/train.js [options]
 
@@ -29,10 +30,11 @@ const USAGE = `Usage: node bench/train.js [options]
   --limit N         batches per epoch, time per epoch extrapolated (default: all)
   --seed N          seed of both sides (default 0)
   --seeds LIST      one run per seed on both sides, then the accuracies' mean and range
+  --data DIR        the four Fashion-MNIST gzip files (default $DENDRITE_SHARED/data/fashion-mnist, DENDRITE_SHARED default ../shared)
   --no-reference    skip PyTorch
   -h, --help        this text
 
-Needs dist/ (npx tsc -p .) and Fashion-MNIST in $DENDRITE_SHARED/data/fashion-mnist (default ../shared).
+Needs dist/ (npx tsc -p .) and the full Fashion-MNIST. PyTorch: bench/reference/train_torch.py.
 `;
 const { values } = parseOptions(USAGE, {
   workload: { type: 'string', default: 'w6,w7' },
@@ -40,6 +42,7 @@ const { values } = parseOptions(USAGE, {
   epochs: { type: 'string' },
   limit: { type: 'string' },
   'no-reference': { type: 'boolean', default: false },
+  data: { type: 'string' },
   seed: { type: 'string', default: '0' },
   seeds: { type: 'string' },
 });
@@ -48,13 +51,12 @@ const repo = path.join(__dirname, '..');
 const dd = require(path.join(repo, 'dist', 'index.js'));
 const { fashionMlp, fashionCnn, DEFAULT_BATCH } = require(path.join(repo, 'dist', 'cli.js'));
 
-const shared = process.env.DENDRITE_SHARED || path.join(repo, '..', 'shared');
-const dataDir = path.join(shared, 'data', 'fashion-mnist');
-if (!fs.existsSync(path.join(dataDir, 'train-images-idx3-ubyte.gz'))) {
-  console.log(`Fashion-MNIST not found in ${dataDir} (set DENDRITE_SHARED); skipping the training benchmark.`);
+const dataDir = fashionMnistDir(values.data);
+if (!dataDir) {
+  console.log(`${fashionMnistMissing(values.data)}; skipping the training benchmark.`);
   process.exit(0);
 }
-const reference = path.join(shared, 'bench', 'reference', 'train_torch.py');
+const reference = referenceScript('train_torch.py');
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 const WORKLOADS = {
@@ -102,19 +104,9 @@ async function ours(w, threads, epochs, limit, data, seed) {
   return { epochSeconds, accuracy };
 }
 
-// Runs the reference script as it is, except that its torch.manual_seed(0) seeds with `seed`.
-const SEEDED_RUNNER = [
-  'import runpy, sys, torch',
-  'seed = int(sys.argv.pop(1)); seed_with = torch.manual_seed',
-  'torch.manual_seed = lambda _ignored: seed_with(seed)',
-  'sys.argv = sys.argv[1:]; runpy.run_path(sys.argv[0], run_name="__main__")',
-].join('\n');
-
 function torch(w, threads, epochs, seed) {
   if (values['no-reference']) return { error: 'skipped' };
-  if (!fs.existsSync(reference)) return { error: 'reference unavailable (no train_torch.py)' };
-  const args = [reference, dataDir, w.kind, String(epochs), String(threads)];
-  const r = spawnSync(python, seed === 0 ? args : ['-c', SEEDED_RUNNER, String(seed), ...args], {
+  const r = spawnSync(python, [reference, dataDir, w.kind, String(epochs), String(threads), String(seed)], {
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
     encoding: 'utf8',
     maxBuffer: 1 << 20,

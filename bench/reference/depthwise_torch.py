@@ -1,7 +1,7 @@
 # PyTorch twin of bench/depthwise.js: a depthwise 3x3 layer, 64 channels, 56x56, batch 32
 # (F.conv2d(x, w, b, padding=1, groups=64)), forward with autograd recording and
 # forward + .sum().backward(); median milliseconds over REPS runs after 2 warm-ups.
-# Usage: python3 bench/depthwise_torch.py THREADS REPS  -> one JSON line {"forward": ms, "forward_backward": ms}
+# Usage: python3 bench/reference/depthwise_torch.py THREADS REPS  -> one JSON line {"forward": ms, "forward_backward": ms}
 # (Debian: apt-get install python3-torch; run with /usr/bin/python3.) TORCH_NO_MKLDNN=1 turns oneDNN off.
 import json, os, sys, time
 import torch

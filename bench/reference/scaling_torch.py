@@ -1,4 +1,4 @@
-# PyTorch twin of bench/scaling.js: python3 bench/scaling_torch.py THREADS -> one JSON line
+# PyTorch twin of bench/scaling.js: python3 bench/reference/scaling_torch.py THREADS -> one JSON line
 import json, sys, time, os, torch, torch.nn as nn, torch.nn.functional as F
 t = int(sys.argv[1]); torch.set_num_threads(t)
 def med(f, reps):
