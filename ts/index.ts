@@ -40,7 +40,10 @@ export { fit, evaluate, predict, History, callbacks, accuracy } from './train';
 export type {
   FitOptions, EvaluateOptions, PredictOptions, Callback, Logs, TrainingContext, Metric, MetricSpec, LossFn, LossName, LossSpec,
   Batch, TensorData as TrainingData, DataSpec, BatchIterable, ProgressStream, Verbosity,
+  BatchLike, SampleData, ShapedData, TargetData, TargetsFor, TensorOrArray, Targets, PerOutput, OutputOf,
+  LossSpecFor, LossWeightsFor, MetricsFor, Awaitable,
 } from './train';
+export type { Operand } from './tensor/methods';
 
 // Work off the caller's thread: training jobs, inference pools, tensors across threads.
 export * from './workers';

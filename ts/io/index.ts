@@ -21,3 +21,9 @@ export { exportOnnx, toOnnx, MIN_ONNX_OPSET, MAX_ONNX_OPSET, DEFAULT_ONNX_OPSET 
 export type { OnnxExportOptions } from './onnx/export';
 export { registerOnnxConverter, OnnxGraphBuilder } from './onnx/graph-builder';
 export type { OnnxConverter, OnnxValue } from './onnx/graph-builder';
+export type { AttributeValue, NodeSpec, TensorSpec } from './onnx/onnx-proto';
+export type { LayerClass } from './layers/registry';
+export type { BuildContext } from './layers/config-reader';
+export type { PlainData } from './json-data';
+export type { LoadedArray } from './safetensors/convert';
+export type { JsonObject, JsonValue } from './safetensors/strict-json';

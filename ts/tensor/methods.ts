@@ -9,7 +9,8 @@ import { copyInto, fillInPlace } from '../ops/in-place';
 import type { DType } from './dtype';
 import { Tensor } from './tensor';
 
-type Operand = Tensor | number;
+/** The other operand of an elementwise method: a tensor (broadcast) or a number. */
+export type Operand = Tensor | number;
 
 declare module './tensor' {
   interface Tensor {

@@ -1,6 +1,6 @@
 /** The layers of dd.nn. */
 export { Module, parameter } from '../module';
-export type { StateDict, TensorLike, LoadStateDictResult, ModuleOutput } from '../module';
+export type { StateDict, TensorLike, LoadStateDictResult, ModuleOutput, AnyModule } from '../module';
 export { Sequential } from './sequential';
 export { Linear, LazyLinear } from './linear';
 export type { LinearOptions } from './linear';
