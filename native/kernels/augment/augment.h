@@ -32,8 +32,8 @@ void augment_rotate_bilinear_nchw(const Context& ctx, const float* in, float* ou
 
 // out[i] = in[i] + stddev · z(seed, offset + i), then clamped to [lo, hi] when
 // `clamp`. z is counter_normal below, so the noise depends only on the seed and
-// the element's position, never on the thread count; the scalar and AVX2
-// paths give identical bits.
+// the element's position, never on the thread count or the CPU; the scalar,
+// AVX2 and NEON paths give identical bits.
 void augment_gaussian_noise(const Context& ctx, const float* in, float* out, size_t count, float stddev,
                             uint32_t seed, uint64_t offset, bool clamp, float lo, float hi);
 

@@ -1,5 +1,21 @@
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
 #include "augment/augment.h"
 #include "augment/augment_noise_kernels.h"
+
+// The stream's bits must not depend on the CPU: compilers for targets with
+// fused multiply-add (every arm64 one) would otherwise fuse the polynomial
+// steps of normal_stream.h and of this file, and the scalar path would stop
+// matching the vector paths and the x86 build. (After the other includes, so
+// it covers only the stream's code.)
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 #include "augment/normal_stream.h"
 
 namespace dendrite {
@@ -49,17 +65,15 @@ void gaussian_noise_scalar(const float* in, float* out, size_t n, uint64_t posit
 void augment_gaussian_noise(const Context& ctx, const float* in, float* out, size_t count, float stddev,
                             uint32_t seed, uint64_t offset, bool clamp, float lo, float hi) {
   const NoiseRule rule{normal_stream::key_of(seed), stddev, clamp, lo, hi};
+  auto range = gaussian_noise_scalar;
 #ifdef DENDRITE_AUGMENT_HAS_AVX2
-  const bool avx2_path = has_avx2(ctx.isa);
-#else
-  const bool avx2_path = false;
+  if (has_avx2(ctx.isa)) range = avx2::gaussian_noise;
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(ctx.isa)) range = neon::gaussian_noise;
 #endif
   parallel_for(ctx, count, 16384, [&](size_t begin, size_t end, int) {
-#ifdef DENDRITE_AUGMENT_HAS_AVX2
-    if (avx2_path) return avx2::gaussian_noise(in + begin, out + begin, end - begin, offset + begin, rule);
-#endif
-    (void)avx2_path;
-    gaussian_noise_scalar(in + begin, out + begin, end - begin, offset + begin, rule);
+    range(in + begin, out + begin, end - begin, offset + begin, rule);
   });
 }
 

@@ -1,6 +1,6 @@
 // The counter-based normal stream behind augment_gaussian_noise, in plain
 // float arithmetic (no intrinsics: included by the scalar path and used as
-// the model the AVX2 path copies operation for operation).
+// the model the AVX2 and NEON paths copy operation for operation).
 //
 // Pair p of the stream for `seed` comes from two 32-bit hashes of (seed, p):
 //   h1 = fmix32(fmix32(lo(p) + key) ^ high_mix(hi(p)))    h2 = fmix32(h1 + 0x9e3779b9)
@@ -8,6 +8,11 @@
 //   z_2p = r·cos(2π·u2), z_2p+1 = r·sin(2π·u2),  r = sqrt(-2·log u1)   (Box-Muller)
 // |z| stays below 6.7. log and sin/cos are short polynomials (Cephes-style)
 // good to about 1e-7 relative.
+//
+// The functions have internal linkage: each file that includes this one
+// compiles them with its own flags (augment_noise*.cc forbid fused
+// multiply-adds, which would change the bits), and the linker must never swap
+// one file's copy for another's.
 #pragma once
 
 #include <cmath>
@@ -16,7 +21,7 @@
 
 namespace dendrite::normal_stream {
 
-inline uint32_t fmix32(uint32_t h) {
+static inline uint32_t fmix32(uint32_t h) {
   h ^= h >> 16;
   h *= 0x85ebca6bu;
   h ^= h >> 13;
@@ -27,11 +32,11 @@ inline uint32_t fmix32(uint32_t h) {
 
 constexpr uint32_t kGolden = 0x9e3779b9u;
 
-inline uint32_t key_of(uint32_t seed) { return fmix32(seed ^ kGolden); }
-inline uint32_t high_mix(uint32_t key, uint32_t hi) { return fmix32(hi * kGolden + (key ^ 0x7f4a7c15u)); }
+static inline uint32_t key_of(uint32_t seed) { return fmix32(seed ^ kGolden); }
+static inline uint32_t high_mix(uint32_t key, uint32_t hi) { return fmix32(hi * kGolden + (key ^ 0x7f4a7c15u)); }
 
 // log(x) for x in (0, 1]: x = m·2^e with m in [sqrt(1/2), sqrt(2)).
-inline float log_unit(float x) {
+static inline float log_unit(float x) {
   uint32_t bits;
   std::memcpy(&bits, &x, sizeof bits);
   float e = static_cast<float>(static_cast<int32_t>(bits >> 23) - 126);
@@ -59,14 +64,14 @@ inline float log_unit(float x) {
 }
 
 // sin and cos of a in [-pi/4, pi/4].
-inline float sin_small(float a) {
+static inline float sin_small(float a) {
   float z = a * a;
   float p = -1.9515295891e-4f;
   p = p * z + 8.3321608736e-3f;
   p = p * z + -1.6666654611e-1f;
   return a + (p * z) * a;
 }
-inline float cos_small(float a) {
+static inline float cos_small(float a) {
   float z = a * a;
   float p = 2.443315711809948e-5f;
   p = p * z + -1.388731625493765e-3f;
@@ -75,7 +80,7 @@ inline float cos_small(float a) {
 }
 
 // v with its sign flipped when bit 31 of `mask` is set.
-inline float flip_sign(float v, uint32_t mask) {
+static inline float flip_sign(float v, uint32_t mask) {
   uint32_t bits;
   std::memcpy(&bits, &v, sizeof bits);
   bits ^= mask & 0x80000000u;
@@ -88,7 +93,7 @@ constexpr float kTwoPow24Inv = 5.9604644775390625e-08f;
 constexpr float kTwoPi = 6.28318530717958647692f;
 
 // The two normals of pair `pair` (low and high 32 bits given apart) in the stream `key`.
-inline void normal_pair(uint32_t key, uint32_t hi_mix, uint32_t lo, float* z0, float* z1) {
+static inline void normal_pair(uint32_t key, uint32_t hi_mix, uint32_t lo, float* z0, float* z1) {
   const uint32_t h1 = fmix32(fmix32(lo + key) ^ hi_mix);
   const uint32_t h2 = fmix32(h1 + kGolden);
   const float u1 = (static_cast<float>(static_cast<int32_t>(h1 >> 1)) + 0.5f) * kTwoPow31Inv;

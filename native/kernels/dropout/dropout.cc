@@ -18,19 +18,34 @@ constexpr size_t kMinTaskElements = size_t{1} << 16;
 // layer that reads them next.
 constexpr size_t kStreamingElements = size_t{1} << 22;  // 16 MiB of floats
 
-bool use_avx2(const Context& ctx) {
-#ifdef DENDRITE_DROPOUT_HAS_AVX2
-  return has_avx2(ctx.isa);
-#else
-  return false;
-#endif
+// The range loops of one ISA (dropout_kernels.h).
+struct DropoutPaths {
+  void (*forward)(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
+                  const DropoutRule& rule, bool stream);
+  void (*backward)(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
+  void (*scale)(const float* src, float* dst, size_t n, float factor);
+};
+
+// The scalar loops take no streaming hint.
+void forward_scalar(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
+                    const DropoutRule& rule, bool) {
+  dropout_forward_scalar(x, out, mask, n, position, seed, rule);
+}
+void backward_scalar(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool) {
+  dropout_backward_scalar(gy, mask, n, scale, gx);
 }
 
-void scale_elements(bool avx2_path, const float* src, float* dst, size_t n, float factor) {
+const DropoutPaths& paths(const Context& ctx) {
+  static const DropoutPaths scalar{forward_scalar, backward_scalar, scale_elements_scalar};
 #ifdef DENDRITE_DROPOUT_HAS_AVX2
-  if (avx2_path) return avx2::scale_elements(src, dst, n, factor);
+  static const DropoutPaths avx2_paths{avx2::dropout_forward, avx2::dropout_backward, avx2::scale_elements};
+  if (has_avx2(ctx.isa)) return avx2_paths;
 #endif
-  scale_elements_scalar(src, dst, n, factor);
+#if DENDRITE_HAVE_NEON_KERNELS
+  static const DropoutPaths neon_paths{neon::dropout_forward, neon::dropout_backward, neon::scale_elements};
+  if (has_neon(ctx.isa)) return neon_paths;
+#endif
+  return scalar;
 }
 
 }  // namespace
@@ -71,8 +86,8 @@ void scale_elements_scalar(const float* src, float* dst, size_t n, float factor)
 void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* mask, size_t n, double p,
                      uint32_t seed, uint64_t offset) {
   const DropoutRule rule = dropout_rule(p);
-  const bool avx2_path = use_avx2(ctx);
-  [[maybe_unused]] const bool stream = n >= kStreamingElements;
+  const DropoutPaths& path = paths(ctx);
+  const bool stream = n >= kStreamingElements;
   parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
     if (rule.threshold == 0) {
       // p = 0 (or below 2^-32): everything is kept, unscaled.
@@ -80,37 +95,29 @@ void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* ma
       std::memset(mask + i0, 1, i1 - i0);
       return;
     }
-#ifdef DENDRITE_DROPOUT_HAS_AVX2
-    if (avx2_path) {
-      return avx2::dropout_forward(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule, stream);
-    }
-#endif
-    dropout_forward_scalar(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule);
+    path.forward(x + i0, out + i0, mask + i0, i1 - i0, offset + i0, seed, rule, stream);
   });
 }
 
 void dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t n, double p, float* gx) {
   const float scale = dropout_rule(p).scale;
-  const bool avx2_path = use_avx2(ctx);
-  [[maybe_unused]] const bool stream = n >= kStreamingElements;
+  const DropoutPaths& path = paths(ctx);
+  const bool stream = n >= kStreamingElements;
   parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
-#ifdef DENDRITE_DROPOUT_HAS_AVX2
-    if (avx2_path) return avx2::dropout_backward(gy + i0, mask + i0, i1 - i0, scale, gx + i0, stream);
-#endif
-    dropout_backward_scalar(gy + i0, mask + i0, i1 - i0, scale, gx + i0);
+    path.backward(gy + i0, mask + i0, i1 - i0, scale, gx + i0, stream);
   });
 }
 
 void channel_dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* mask, size_t planes,
                              size_t spatial, double p, uint32_t seed, uint64_t offset) {
   const DropoutRule rule = dropout_rule(p);
-  const bool avx2_path = use_avx2(ctx);
+  const DropoutPaths& path = paths(ctx);
   const size_t min_planes = std::max<size_t>(1, kMinTaskElements / std::max<size_t>(spatial, 1));
   parallel_for(ctx, planes, min_planes, [&](size_t p0, size_t p1, int) {
     for (size_t pl = p0; pl < p1; ++pl) {
       const bool keep = dropout_random_bits(seed, offset + pl) >= rule.threshold;
       mask[pl] = keep ? 1 : 0;
-      scale_elements(avx2_path, x + pl * spatial, out + pl * spatial, spatial, keep ? rule.scale : 0.0f);
+      path.scale(x + pl * spatial, out + pl * spatial, spatial, keep ? rule.scale : 0.0f);
     }
   });
 }
@@ -118,11 +125,11 @@ void channel_dropout_forward(const Context& ctx, const float* x, float* out, uin
 void channel_dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t planes,
                               size_t spatial, double p, float* gx) {
   const float scale = dropout_rule(p).scale;
-  const bool avx2_path = use_avx2(ctx);
+  const DropoutPaths& path = paths(ctx);
   const size_t min_planes = std::max<size_t>(1, kMinTaskElements / std::max<size_t>(spatial, 1));
   parallel_for(ctx, planes, min_planes, [&](size_t p0, size_t p1, int) {
     for (size_t pl = p0; pl < p1; ++pl) {
-      scale_elements(avx2_path, gy + pl * spatial, gx + pl * spatial, spatial, mask[pl] != 0 ? scale : 0.0f);
+      path.scale(gy + pl * spatial, gx + pl * spatial, spatial, mask[pl] != 0 ? scale : 0.0f);
     }
   });
 }

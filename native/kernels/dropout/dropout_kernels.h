@@ -30,4 +30,12 @@ void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scal
 void scale_elements(const float* src, float* dst, size_t n, float factor);
 }  // namespace avx2
 
+namespace neon {  // arm64 builds only (DENDRITE_HAVE_NEON_KERNELS)
+// Same results bit for bit as the scalar versions; `stream` is ignored.
+void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
+                     const DropoutRule& rule, bool stream);
+void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
+void scale_elements(const float* src, float* dst, size_t n, float factor);
+}  // namespace neon
+
 }  // namespace dendrite

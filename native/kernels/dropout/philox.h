@@ -1,7 +1,8 @@
 // Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy as 1, 2, 3",
 // SC'11): a counter-based generator, so the random word of any stream
 // position is computed directly, without state carried from the previous one.
-// Portable scalar version; dropout_avx2.cc runs the same rounds on 8 counters.
+// Portable scalar version; dropout_avx2.cc and dropout_neon.cc run the same
+// rounds on 8 counters.
 #pragma once
 
 #include <cstdint>

@@ -2,7 +2,7 @@
 // one block of `len` consecutive plane positions of one image, all its
 // channels (rows `plane` apart), channel after channel, vectorized along the
 // plane. Instantiated from lrn_templates.h by lrn_<isa>.cc; AVX-512 CPUs run
-// the AVX2 table.
+// the AVX2 table, arm64 CPUs the NEON one.
 #pragma once
 
 #include <cstddef>
@@ -31,10 +31,16 @@ const LrnKernels& lrn_kernels_scalar();
 #if DENDRITE_HAVE_AVX2_KERNELS
 const LrnKernels& lrn_kernels_avx2();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+const LrnKernels& lrn_kernels_neon();
+#endif
 
 static inline const LrnKernels& lrn_kernels(Isa isa) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (has_avx2(isa)) return lrn_kernels_avx2();
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return lrn_kernels_neon();
 #endif
   (void)isa;
   return lrn_kernels_scalar();

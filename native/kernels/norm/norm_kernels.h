@@ -63,11 +63,17 @@ const NormKernels& norm_kernels_scalar();
 const NormKernels& norm_kernels_avx2();
 const NormKernels& norm_kernels_avx512();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+const NormKernels& norm_kernels_neon();
+#endif
 
 static inline const NormKernels& norm_kernels(Isa isa) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (isa == Isa::Avx512) return norm_kernels_avx512();
   if (isa == Isa::Avx2) return norm_kernels_avx2();
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return norm_kernels_neon();
 #endif
   (void)isa;
   return norm_kernels_scalar();

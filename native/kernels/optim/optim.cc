@@ -15,6 +15,9 @@ const OptimKernels& kernels(const Context& ctx) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (wants_avx2(ctx)) return optim_kernels_avx2();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(ctx.isa)) return optim_kernels_neon();
+#endif
   return optim_kernels_scalar();
 }
 
@@ -102,6 +105,10 @@ void max_norm_rows(const Context& ctx, float* param, size_t rows, size_t cols, d
   const bool avx2 = wants_avx2(ctx);
   const ReduceKernels& reduce = avx2 ? reduce_kernels_avx2() : reduce_kernels_scalar();
   const ScalarOpKernels& scale = avx2 ? scalar_op_kernels_avx2() : scalar_op_kernels_scalar();
+#elif DENDRITE_HAVE_NEON_KERNELS
+  // The rescale of the few rows over the limit stays on the portable loop.
+  const ReduceKernels& reduce = has_neon(ctx.isa) ? reduce_kernels_neon() : reduce_kernels_scalar();
+  const ScalarOpKernels& scale = scalar_op_kernels_scalar();
 #else
   const ReduceKernels& reduce = reduce_kernels_scalar();
   const ScalarOpKernels& scale = scalar_op_kernels_scalar();

@@ -41,5 +41,6 @@ struct OptimKernels {
 
 const OptimKernels& optim_kernels_scalar();
 const OptimKernels& optim_kernels_avx2();
+const OptimKernels& optim_kernels_neon();
 
 }  // namespace dendrite

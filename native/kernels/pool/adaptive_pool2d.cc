@@ -30,6 +30,9 @@ float (*row_sum(const Context& ctx))(const float*, size_t) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (wants_avx2(ctx)) return reduce_kernels_avx2().sum_row;
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(ctx.isa)) return reduce_kernels_neon().sum_row;
+#endif
   return reduce_kernels_scalar().sum_row;
 }
 

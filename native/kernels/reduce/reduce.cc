@@ -12,6 +12,9 @@ const ReduceKernels& kernels(const Context& ctx) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (wants_avx2(ctx)) return reduce_kernels_avx2();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(ctx.isa)) return reduce_kernels_neon();
+#endif
   return reduce_kernels_scalar();
 }
 

@@ -25,5 +25,6 @@ struct ReduceKernels {
 
 const ReduceKernels& reduce_kernels_scalar();
 const ReduceKernels& reduce_kernels_avx2();
+const ReduceKernels& reduce_kernels_neon();
 
 }  // namespace dendrite

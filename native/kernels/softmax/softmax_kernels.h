@@ -20,5 +20,6 @@ struct SoftmaxKernels {
 
 const SoftmaxKernels& softmax_kernels_scalar();
 const SoftmaxKernels& softmax_kernels_avx2();
+const SoftmaxKernels& softmax_kernels_neon();
 
 }  // namespace dendrite

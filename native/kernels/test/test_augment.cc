@@ -2,6 +2,8 @@
 // sizes, with 1 and 2 threads.
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <ios>
 #include <random>
 #include <vector>
 
@@ -199,27 +201,58 @@ TEST(augment_noise_offset_continues_the_stream_and_clamps) {
   CHECK(other != whole) << "a different seed gives different noise";
 }
 
-TEST(augment_noise_scalar_and_avx2_agree_bit_for_bit) {
-  if (!cpu_supports(Isa::Avx2)) return;
+TEST(augment_noise_vector_paths_agree_with_scalar_bit_for_bit) {
   // Offsets: even, odd, and where the pair counter's high word changes.
   const uint64_t offsets[] = {0, 1, 17, (uint64_t{1} << 33) - 20, (uint64_t{1} << 33) - 21, (uint64_t{1} << 45) + 3};
-  const size_t counts[] = {0, 1, 2, 15, 16, 17, 33, 1000};
+  const size_t counts[] = {0, 1, 2, 7, 8, 9, 15, 16, 17, 33, 1000};
   auto in = random_values(1000, 8);
-  for (uint64_t offset : offsets) {
-    for (size_t count : counts) {
-      for (bool clamp : {false, true}) {
-        std::vector<float> scalar_out(count), avx2_out(count);
-        Context ctx;
-        ctx.isa = Isa::Scalar;
-        augment_gaussian_noise(ctx, in.data(), scalar_out.data(), count, 0.7f, 12345, offset, clamp, -0.5f, 0.5f);
-        ctx.isa = Isa::Avx2;
-        augment_gaussian_noise(ctx, in.data(), avx2_out.data(), count, 0.7f, 12345, offset, clamp, -0.5f, 0.5f);
-        size_t bad = 0;
-        for (size_t i = 0; i < count; ++i) bad += scalar_out[i] != avx2_out[i];
-        CHECK(bad == 0) << bad << " differences, offset " << offset << " count " << count;
+  in[5] = NAN;  // clamping turns it into lo on every path
+  for (Isa isa : dendrite_test::supported_isas()) {
+    if (isa == Isa::Scalar) continue;
+    for (uint64_t offset : offsets) {
+      for (size_t count : counts) {
+        for (bool clamp : {false, true}) {
+          std::vector<float> scalar_out(count), vector_out(count);
+          Context ctx;
+          ctx.isa = Isa::Scalar;
+          augment_gaussian_noise(ctx, in.data(), scalar_out.data(), count, 0.7f, 12345, offset, clamp, -0.5f, 0.5f);
+          ctx.isa = isa;
+          augment_gaussian_noise(ctx, in.data(), vector_out.data(), count, 0.7f, 12345, offset, clamp, -0.5f, 0.5f);
+          size_t bad = 0;
+          for (size_t i = 0; i < count; ++i) {
+            bad += std::memcmp(&scalar_out[i], &vector_out[i], sizeof(float)) != 0;
+          }
+          CHECK(bad == 0) << isa_name(isa) << ": " << bad << " differences, offset " << offset << " count " << count
+                          << " clamp " << clamp;
+        }
       }
     }
   }
+}
+
+TEST(augment_noise_known_answers_on_every_isa) {
+  // Pinned bits, so every CPU (x86 and arm64 builds, whose compilers may fuse
+  // multiply-adds) and every path must give the same noise.
+  const float normals[] = {-0x1.c78f5ap-3f, 0x1.8d9b3ep-1f, 0x1.c5ca0ep-1f, 0x1.16db7ep-1f,
+                           -0x1.b8768cp-2f, -0x1.3f5ab2p-3f, -0x1.cc60bcp-1f, 0x1.b6a696p-3f};
+  for (int i = 0; i < 8; ++i) {
+    const float z = static_cast<float>(counter_normal(7, (uint64_t{1} << 33) + i));
+    CHECK(z == normals[i]) << "counter_normal " << i << " " << std::hexfloat << z;
+  }
+  const float want[] = {-0x1.1cbc2p+0f,  -0x1.e2289p-1f,  -0x1.b2bdb8p-1f, -0x1.1096dap-2f, 0x1.75f51cp-2f,
+                        -0x1.9eb4ep-6f,  0x1.2a2b44p-1f,  0x1.0b24aep+0f,  0x1.89ecb4p+0f,  0x1.7d06ap+0f,
+                        0x1.9aa852p+0f,  0x1.5e118p+0f,   0x1.0c588cp+1f,  0x1.08d7f8p+1f,  0x1.4c289ep+1f,
+                        0x1.5a4778p+1f,  0x1.889bbcp+1f,  0x1.bde268p+1f,  0x1.82255ep+1f,  0x1.05f8d2p+2f};
+  const size_t n = sizeof(want) / sizeof(want[0]);
+  std::vector<float> in(n);
+  for (size_t i = 0; i < n; ++i) in[i] = 0.25f * static_cast<float>(i) - 1.0f;
+  for_each_context([&](const Context& ctx) {
+    std::vector<float> out(n);
+    augment_gaussian_noise(ctx, in.data(), out.data(), n, 0.3f, 99, 5, false, 0, 0);
+    for (size_t i = 0; i < n; ++i) {
+      CHECK(out[i] == want[i]) << isa_name(ctx.isa) << " element " << i << " " << std::hexfloat << out[i];
+    }
+  });
 }
 
 TEST(augment_normal_stream_math_is_accurate) {

@@ -1,5 +1,6 @@
 // Dropout: Philox known answers, masks that depend only on (seed, position)
-// (same bits on both ISA paths, any thread count, any offset), statistics,
+// (same bits on every ISA path, any thread count, any offset, and a pinned
+// known answer), statistics,
 // and the backward pass applying the same mask.
 #include <cmath>
 #include <cstdint>
@@ -75,6 +76,28 @@ TEST(dropout_mask_depends_only_on_seed_and_position) {
           CHECK(n == 0 || std::memcmp(gx.data(), out.data(), n * sizeof(float)) == 0) << "backward offset " << offset << " n " << n;
         }
       }
+    }
+  }
+}
+
+TEST(dropout_mask_known_answer_on_every_isa) {
+  // A seeded mask pinned to its bits, so every CPU (x86 and arm64 builds) and
+  // every ISA path must draw the same one. 96 positions from 1000 cover a
+  // scalar head, a 64-position vector group and a scalar tail.
+  const uint64_t want[2] = {0x19b65be07feffff5ull, 0xeff775e6ull};
+  const size_t n = 96;
+  std::vector<float> x(n, 1.0f);
+  for (Isa isa : dendrite_test::supported_isas()) {
+    for (int threads : {1, 2}) {
+      ThreadPool pool(threads);
+      Context ctx{isa, &pool, nullptr};
+      std::vector<float> out(n);
+      std::vector<uint8_t> mask(n);
+      dropout_forward(ctx, x.data(), out.data(), mask.data(), n, 0.3, 2024, 1000);
+      uint64_t got[2] = {0, 0};
+      for (size_t i = 0; i < n; ++i) got[i / 64] |= uint64_t{mask[i] != 0} << (i % 64);
+      CHECK(got[0] == want[0] && got[1] == want[1])
+          << isa_name(isa) << " threads " << threads << " mask " << std::hex << got[0] << " " << got[1];
     }
   }
 }

@@ -13,7 +13,9 @@ using namespace dendrite_test;
 
 namespace {
 
-const size_t kSizes[] = {1, 7, 17, 1000, 40000};
+// Empty, single, every remainder of the 4- and 8-lane vectors, and large enough
+// for two threads to split mid-vector.
+const size_t kSizes[] = {0, 1, 2, 3, 7, 17, 1002, 40001};
 constexpr int kSteps = 5;
 
 // Gradients for each step, shared by the kernel run and the reference.

@@ -169,6 +169,10 @@ TEST(pool2d_awkward_shapes) {
   check_pool(pool(2, 2, 7, 9, 2, 2, 2, 2, 0, 0), seed++);    // fewer than 8 outputs per row
   check_pool(pool(2, 3, 14, 14, 2, 2, 2, 2, 0, 0), seed++);  // W7's second pool: 7 outputs per row
   check_pool(pool(1, 2, 2, 3, 2, 2, 2, 2, 0, 0), seed++);    // one output per row, odd width
+  check_pool(pool(2, 3, 4, 4, 2, 2, 2, 2, 0, 0), seed++);    // 2 outputs per row (under four lanes)
+  check_pool(pool(1, 2, 6, 7, 2, 2, 2, 2, 0, 0), seed++);    // 3 outputs per row, odd width
+  check_pool(pool(2, 1, 5, 11, 2, 2, 2, 2, 0, 0), seed++);   // 5 outputs per row: one block and a shifted one
+  check_pool(pool(1, 3, 13, 13, 2, 2, 2, 2, 0, 0), seed++);  // 6 outputs per row, odd sizes
   check_pool(pool(2, 3, 9, 11, 3, 3, 2, 2, 1, 1), seed++);   // 3×3 stride 2 pad 1 (overlapping)
   check_pool(pool(1, 2, 6, 7, 3, 2, 1, 1, 1, 1), seed++);    // stride 1, padded
   check_pool(pool(2, 1, 11, 13, 2, 3, 3, 4, 0, 1), seed++);  // stride larger than the kernel
