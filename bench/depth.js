@@ -29,27 +29,16 @@ const shared = process.env.DENDRITE_SHARED ?? path.join(__dirname, '..', '..', '
 const fullDir = path.join(shared, 'data', 'fashion-mnist');
 const dataDir = values.data ?? (fs.existsSync(path.join(fullDir, 'train-images-idx3-ubyte.gz')) ? fullDir : undefined);
 
-const { nn } = dd;
+const { DEPTH_KINDS, depthNetwork } = require('../examples/figures/depth-networks');
 const width = 64;
-
-function build(kind) {
-  const layers = [new nn.Flatten(), new nn.Linear(784, width), new nn.Sigmoid()];
-  for (let i = 0; i < depth - 2; i++) {
-    if (kind === 'plain') layers.push(new nn.Linear(width, width), new nn.Sigmoid());
-    else if (kind === 'highway') layers.push(new nn.Highway(width, { activation: 'sigmoid', gateBias: -2 }));
-    else layers.push(new nn.ResidualDense(width, { activation: 'sigmoid' }));
-  }
-  layers.push(new nn.Linear(width, 10));
-  return new nn.Sequential(...layers);
-}
 
 async function main() {
   const { train, test } = await dd.data.fashionMnist(dataDir);
   console.log(`data: ${dataDir ?? 'bundled sample'} (${train.x.shape[0]} train, ${test.x.shape[0]} test); ${depth} layers of width ${width}, sigmoid, Adam 1e-3, batch 128, ${epochs} epochs`);
   const rows = [];
-  for (const kind of ['plain', 'highway', 'residual']) {
+  for (const kind of DEPTH_KINDS) {
     dd.manualSeed(seed);
-    const model = build(kind);
+    const model = depthNetwork(kind, { depth, width });
     const optimizer = new dd.optim.Adam(model.parameters(), { lr: 1e-3 });
     const t0 = Date.now();
     await dd.fit(model, train, { epochs, batchSize: 128, optimizer, loss: 'crossEntropy', metrics: ['accuracy'], seed, verbose: 0 });

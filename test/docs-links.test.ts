@@ -55,7 +55,23 @@ test.each(pages)('%s: every relative link names a file (and heading) of the repo
 
 test.each(pages)('%s: sends no reader to files outside the repository', (page) => {
   const text = fs.readFileSync(path.join(REPO_ROOT, page), 'utf8');
-  for (const outside of ['../shared', 'WORKLOADS.md', 'train_torch.py', 'gemm_numpy.py', 'kernels_torch.py']) {
+  for (const outside of ['../shared', 'WORKLOADS.md']) {
     expect({ page, mentions: outside, found: text.includes(outside) }).toEqual({ page, mentions: outside, found: false });
   }
+});
+
+/** Basenames of the Python programs the repository holds (the reference programs and fixture generators). */
+function pythonFilesOfRepository(): Set<string> {
+  const out = new Set<string>();
+  for (const dir of ['bench', 'bench/reference', 'scripts', 'examples']) {
+    for (const name of fs.readdirSync(path.join(REPO_ROOT, dir))) if (name.endsWith('.py')) out.add(name);
+  }
+  return out;
+}
+
+test.each(pages)('%s: every Python program it names is in the repository', (page) => {
+  const text = fs.readFileSync(path.join(REPO_ROOT, page), 'utf8');
+  const known = pythonFilesOfRepository();
+  const missing = [...new Set([...text.matchAll(/[\w-]+\.py\b/g)].map((m) => m[0]))].filter((name) => !known.has(name));
+  expect({ page, missing }).toEqual({ page, missing: [] });
 });

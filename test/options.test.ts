@@ -13,7 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as dd from '../ts/index';
 
-const { nn, optim, data, io, callbacks, regularize, autograd, viz, models } = dd;
+const { nn, optim, data, io, callbacks, regularize, autograd, viz, models, memory } = dd;
 const F = nn.functional;
 type T = dd.Tensor;
 
@@ -23,7 +23,7 @@ const withBad = <O extends object>(o: O): O => ({ ...o, [KEY]: 1 });
 
 /** The namespaces walked, by the prefix the tables use. */
 const NAMESPACES: Record<string, object> = {
-  dd, nn, F, init: nn.init, optim, data, augment: data.augment, io, callbacks, regularize, autograd, viz, models,
+  dd, nn, F, init: nn.init, optim, data, augment: data.augment, io, callbacks, regularize, autograd, viz, models, memory,
 };
 
 let dir = '';
@@ -206,6 +206,7 @@ const STRICT: Record<string, () => unknown> = {
   'viz.saliency#smoothGrad': () => viz.saliency(new nn.Sequential(new nn.Flatten(), linear()), dd.zeros([1, 1, 1, 2]), 0, { smoothGrad: BAD }),
   'viz.saliencyImage': () => viz.saliencyImage(dd.zeros([2, 2]), dd.zeros([2, 2]), BAD),
   'viz.trainingCurves': () => viz.trainingCurves({ loss: [1] }, BAD),
+  'viz.compareCurves': () => viz.compareCurves({ run: { loss: [1] } }, BAD),
   'viz.plotCallback': () => viz.plotCallback(file('curves.svg'), BAD),
   'viz.confusionMatrix': () => viz.confusionMatrix([0], [0], BAD),
   'viz.confusionMatrixSvg': () => viz.confusionMatrixSvg([[1]], BAD),
@@ -227,6 +228,7 @@ const NO_OPTIONS: string[] = [
   // Backend, random state, memory, grad mode.
   'dd.backendInfo', 'dd.setNumThreads', 'dd.getNumThreads', 'dd.setIsa', 'dd.releaseWorkspace', 'dd.manualSeed', 'dd.getRngState',
   'dd.setRngState', 'dd.randperm', 'dd.Generator', 'dd.withGenerator', 'dd.memoryStats', 'dd.emptyCache', 'dd.setPoolLimit',
+  'memory.stats', 'memory.setCacheLimit', 'memory.cacheLimit', 'memory.clear',
   'dd.noGrad', 'dd.enableGrad', 'dd.isGradEnabled', 'dd.setGradEnabled',
   // Tensor (made by the creation functions) and ops with positional arguments only.
   'dd.Tensor', 'dd.add', 'dd.sub', 'dd.mul', 'dd.div', 'dd.pow', 'dd.maximum', 'dd.minimum', 'dd.neg', 'dd.abs', 'dd.exp', 'dd.log', 'dd.sqrt',

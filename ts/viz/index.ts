@@ -27,6 +27,8 @@ export { saliencyImage } from './saliency-image';
 export type { SaliencyImageOptions } from './saliency-image';
 export { trainingCurves } from './training-curves';
 export type { TrainingCurvesOptions } from './training-curves';
+export { compareCurves } from './compare-curves';
+export type { CompareCurvesOptions } from './compare-curves';
 export { saveSvg } from './svg';
 export { plotCallback } from './plot-callback';
 export type { PlotCallback } from './plot-callback';
