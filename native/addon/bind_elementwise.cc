@@ -2,7 +2,9 @@
 //   binaryOp(op, a, aStrides, b, bStrides, out, outShape)   NumPy broadcasting by strides
 //   scalarOp(op, x, scalar, out)   unaryOp(op, x, out, param)   clampOp(x, lo, hi, out)
 //   unaryBackward(op, x, y, gy, gx, param)   fill(out, value)   axpy(alpha, x, y)
-// Op codes: native/kernels/elementwise/ops.h (mirrored in ts/bindings/elementwise.ts).
+//   elementwiseOps   { binary, scalar, unary }: each op's code by its name, from
+//                    the lists of native/kernels/elementwise/ops.h (TypeScript
+//                    takes its codes from here, see ts/bindings/elementwise.ts)
 #include <string>
 
 #include "addon_data.h"
@@ -145,9 +147,23 @@ Napi::Value axpy_binding(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// { name: code } for one op list, frozen: the codes are the addon's, not the caller's.
+Napi::Object op_codes(Napi::Env env, const char* const* names, int count) {
+  Napi::Object table = Napi::Object::New(env);
+  for (int code = 0; code < count; ++code) table.Set(names[code], Napi::Number::New(env, code));
+  table.Freeze();
+  return table;
+}
+
 }  // namespace
 
 void register_elementwise(Napi::Env env, Napi::Object exports) {
+  Napi::Object ops = Napi::Object::New(env);
+  ops.Set("binary", op_codes(env, kBinaryOpNames, kBinaryOpCount));
+  ops.Set("scalar", op_codes(env, kScalarOpNames, kScalarOpCount));
+  ops.Set("unary", op_codes(env, kUnaryOpNames, kUnaryOpCount));
+  ops.Freeze();
+  exports.Set("elementwiseOps", ops);
   exports.Set("binaryOp", make_function(env, "binaryOp", binary_op_binding));
   exports.Set("scalarOp", make_function(env, "scalarOp", scalar_op_binding));
   exports.Set("unaryOp", make_function(env, "unaryOp", unary_op_binding));

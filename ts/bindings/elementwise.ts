@@ -1,46 +1,70 @@
 /**
- * Types and op codes of the elementwise bindings (native/addon/bind_elementwise.cc;
- * codes from native/kernels/elementwise/ops.h — never renumbered, only appended).
- * Outputs are preallocated by the caller and overwritten; `out` may be the input.
+ * Types of the elementwise bindings (native/addon/bind_elementwise.cc) and the
+ * names of their ops. The op lists live in native/kernels/elementwise/ops.h;
+ * the addon exports every op's code by name (`elementwiseOps`) and the
+ * functions below look codes up there, so no code is written on this side
+ * (test/kernels/elementwise-ops.test.ts checks that both sides list the same
+ * names). Outputs are preallocated by the caller and overwritten; `out` may be
+ * the input.
  */
+import { native } from '../native';
 
 /** Ops of `binaryOp`. */
-export const BinaryOpCode = { ADD: 0, SUB: 1, MUL: 2, DIV: 3, POW: 4, MAXIMUM: 5, MINIMUM: 6 } as const;
-export type BinaryOpCode = (typeof BinaryOpCode)[keyof typeof BinaryOpCode];
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
 
-/** Ops of `scalarOp`: x op s, except RSUB = s - x and RDIV = s / x. */
-export const ScalarOpCode = { ADD: 0, MUL: 1, POW: 2, RSUB: 3, RDIV: 4, MAXIMUM: 5, MINIMUM: 6 } as const;
-export type ScalarOpCode = (typeof ScalarOpCode)[keyof typeof ScalarOpCode];
+/** Ops of `scalarOp`: x op s, except rsub = s - x and rdiv = s / x. */
+export const SCALAR_OPS = ['add', 'mul', 'pow', 'rsub', 'rdiv', 'maximum', 'minimum'] as const;
 
 /**
  * Ops of `unaryOp` / `unaryBackward`. `param` is the negative slope of
- * LEAKY_RELU and the alpha of ELU; other ops ignore it. GELU is the exact
+ * leakyRelu and the alpha of elu; other ops ignore it. gelu is the exact
  * (erf) form, PyTorch's default.
  */
-export const UnaryOpCode = {
-  NEG: 0,
-  ABS: 1,
-  EXP: 2,
-  LOG: 3,
-  SQRT: 4,
-  RELU: 5,
-  SIGMOID: 6,
-  TANH: 7,
-  LEAKY_RELU: 8,
-  ELU: 9,
-  GELU: 10,
-  SILU: 11,
-  SOFTPLUS: 12,
-  SIGN: 13,
-  SQUARE: 14,
-  RECIPROCAL: 15,
-} as const;
-export type UnaryOpCode = (typeof UnaryOpCode)[keyof typeof UnaryOpCode];
+export const UNARY_OPS = [
+  'neg', 'abs', 'exp', 'log', 'sqrt', 'sign', 'square', 'reciprocal',
+  'relu', 'sigmoid', 'tanh', 'leakyRelu', 'elu', 'gelu', 'silu', 'softplus',
+] as const;
+
+export type BinaryOpName = (typeof BINARY_OPS)[number];
+export type ScalarOpName = (typeof SCALAR_OPS)[number];
+export type UnaryOpName = (typeof UNARY_OPS)[number];
+
+/** An op's code as the loaded addon numbers it: get it by name from binaryOpCode() and its siblings. */
+export type BinaryOpCode = number;
+export type ScalarOpCode = number;
+export type UnaryOpCode = number;
+
+/** Each family's op codes by op name, as the addon exports them (frozen objects). */
+export interface ElementwiseOpCodes {
+  readonly binary: Readonly<Record<string, number>>;
+  readonly scalar: Readonly<Record<string, number>>;
+  readonly unary: Readonly<Record<string, number>>;
+}
+
+let opCodes: ElementwiseOpCodes | undefined;
+
+function codeOf(family: keyof ElementwiseOpCodes, name: string): number {
+  opCodes ??= native().elementwiseOps;
+  const code = opCodes[family][name];
+  if (code === undefined) {
+    throw new Error(`dendrite: the loaded native addon has no ${family} op '${name}'; it is older than this package: rebuild it (npm run build:native)`);
+  }
+  return code;
+}
+
+/** The code of binary op `name` in the loaded addon. */
+export const binaryOpCode = (name: BinaryOpName): BinaryOpCode => codeOf('binary', name);
+/** The code of scalar op `name` in the loaded addon. */
+export const scalarOpCode = (name: ScalarOpName): ScalarOpCode => codeOf('scalar', name);
+/** The code of unary op `name` in the loaded addon. */
+export const unaryOpCode = (name: UnaryOpName): UnaryOpCode => codeOf('unary', name);
 
 /** Largest rank `binaryOp` accepts. */
 export const MAX_BROADCAST_RANK = 8;
 
 export interface ElementwiseBindings {
+  /** Every op's code by name, per family (native/kernels/elementwise/ops.h). */
+  readonly elementwiseOps: ElementwiseOpCodes;
   /**
    * out = a op b with NumPy broadcasting. Strides are in elements, one per
    * dimension of outShape, 0 where that input is broadcast (non-negative).

@@ -1,48 +1,51 @@
 /**
- * Activation functions. Native ones are unary kernels (one entry each: name,
- * op code, parameter); the rest are compositions whose gradients autograd
- * derives from their parts.
+ * Activation functions. Native ones are one unary kernel each, their functional
+ * forms derived from the activation table (activation-table.ts, which says how
+ * to add one); the rest are compositions whose gradients autograd derives from
+ * their parts.
  */
 import { Tensor } from '../tensor/tensor';
+import { ActivationEntry, activationEntry, ActivationOpName } from './activation-table';
 import { checkFinite } from './checks';
 import { clamp } from './clamp';
 import { mul, mulScalar } from './elementwise';
-import { UnaryOpCode } from '../bindings/elementwise';
 import { unary } from './unary';
 
-export const activationTable = {
-  relu: UnaryOpCode.RELU,
-  sigmoid: UnaryOpCode.SIGMOID,
-  tanh: UnaryOpCode.TANH,
-  leakyRelu: UnaryOpCode.LEAKY_RELU, // param: negative slope
-  elu: UnaryOpCode.ELU, // param: alpha
-  gelu: UnaryOpCode.GELU, // erf form
-  silu: UnaryOpCode.SILU,
-  softplus: UnaryOpCode.SOFTPLUS,
-} as const;
+/** The functional form of a table activation: x, or x and its parameter (defaulted, checked finite). */
+export type ActivationFunction<N extends ActivationOpName> = ActivationEntry<N> extends { readonly param: object }
+  ? (x: Tensor, param?: number) => Tensor
+  : (x: Tensor) => Tensor;
 
-export const relu = (x: Tensor): Tensor => unary('relu', activationTable.relu, x);
+/** The functional form of activation `name` of the table. */
+export function nativeActivation<N extends ActivationOpName>(name: N): ActivationFunction<N> {
+  const { param } = activationEntry(name);
+  const fn = param === undefined
+    ? (x: Tensor) => unary(name, x)
+    : (x: Tensor, value: number = param.default) => unary(name, x, checkFinite(value, name, param.name));
+  return fn as ActivationFunction<N>;
+}
+
+export const relu: (x: Tensor) => Tensor = nativeActivation('relu');
 /** 1 / (1 + e^-x). */
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', activationTable.sigmoid, x);
+export const sigmoid: (x: Tensor) => Tensor = nativeActivation('sigmoid');
 /** The logistic function: sigmoid under its other name. */
 export const logistic = sigmoid;
-export const tanh = (x: Tensor): Tensor => unary('tanh', activationTable.tanh, x);
-/** x for x > 0, negativeSlope·x otherwise. */
-export const leakyRelu = (x: Tensor, negativeSlope = 0.01): Tensor =>
-  unary('leakyRelu', activationTable.leakyRelu, x, checkFinite(negativeSlope, 'leakyRelu', 'negativeSlope'));
-/** x for x > 0, alpha·(e^x - 1) otherwise. */
-export const elu = (x: Tensor, alpha = 1): Tensor => unary('elu', activationTable.elu, x, checkFinite(alpha, 'elu', 'alpha'));
+export const tanh: (x: Tensor) => Tensor = nativeActivation('tanh');
+/** x for x > 0, negativeSlope·x otherwise (negativeSlope 0.01 by default). */
+export const leakyRelu: (x: Tensor, negativeSlope?: number) => Tensor = nativeActivation('leakyRelu');
+/** x for x > 0, alpha·(e^x - 1) otherwise (alpha 1 by default). */
+export const elu: (x: Tensor, alpha?: number) => Tensor = nativeActivation('elu');
 /** x·Φ(x) with the exact (erf) normal CDF. */
-export const gelu = (x: Tensor): Tensor => unary('gelu', activationTable.gelu, x);
+export const gelu: (x: Tensor) => Tensor = nativeActivation('gelu');
 /** x·sigmoid(x) (also called swish). */
-export const silu = (x: Tensor): Tensor => unary('silu', activationTable.silu, x);
+export const silu: (x: Tensor) => Tensor = nativeActivation('silu');
 
 /** log(1 + e^(beta·x)) / beta, computed without overflow. */
 export function softplus(x: Tensor, beta = 1): Tensor {
   checkFinite(beta, 'softplus', 'beta');
   if (beta <= 0) throw new RangeError(`softplus: beta must be positive, got ${beta}`);
-  if (beta === 1) return unary('softplus', activationTable.softplus, x);
-  return mulScalar(unary('softplus', activationTable.softplus, mulScalar(x, beta)), 1 / beta);
+  if (beta === 1) return unary('softplus', x);
+  return mulScalar(unary('softplus', mulScalar(x, beta)), 1 / beta);
 }
 
 /** min(max(x, 0), 6). */

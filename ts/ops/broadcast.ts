@@ -4,7 +4,7 @@
  * directions a gradient takes — summed back to an input's shape, or expanded
  * to the broadcast shape.
  */
-import { BinaryOpCode, MAX_BROADCAST_RANK } from '../bindings/elementwise';
+import { BinaryOpCode, binaryOpCode, MAX_BROADCAST_RANK } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32 } from '../tensor/alloc';
 import { contiguousStrides, formatShape, numel, Shape, shapesEqual } from '../tensor/shape';
@@ -72,7 +72,7 @@ export function expandInto(src: Float32Array, shape: Shape, outShape: Shape, out
   const c = coalesce(outShape, [broadcastStrides(shape, outShape), outShape.map(() => 0)]);
   if (c.shape.length > MAX_BROADCAST_RANK) throw new RangeError(`expand: ${formatShape(outShape)} needs more than ${MAX_BROADCAST_RANK} axes`);
   // src + 0 read with broadcast strides: a strided copy through the binary kernel.
-  native().binaryOp(BinaryOpCode.ADD, src, int32Arg(0, c.strides[0]), ZERO, int32Arg(1, c.strides[1]), out, int32Arg(2, c.shape));
+  native().binaryOp(binaryOpCode('add'), src, int32Arg(0, c.strides[0]), ZERO, int32Arg(1, c.strides[1]), out, int32Arg(2, c.shape));
 }
 
 /** A new buffer holding g expanded to outShape: the gradient of a sum. */

@@ -1,10 +1,10 @@
 /**
  * Binary elementwise ops with NumPy broadcasting, and their scalar forms.
- * The tables below are the whole definition: the native op code and, per
- * operand, the gradient in the broadcast shape (summed back to the
- * operand's shape by the shared rule).
+ * The tables below are the whole definition: the native op (by its name in
+ * ts/bindings/elementwise.ts) and, per operand, the gradient in the broadcast
+ * shape (summed back to the operand's shape by the shared rule).
  */
-import { BinaryOpCode, ScalarOpCode } from '../bindings/elementwise';
+import { BinaryOpName, binaryOpCode, ScalarOpName, scalarOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { broadcastShapes } from '../tensor/shape';
 import { full } from '../tensor/create';
@@ -17,8 +17,8 @@ import { log, neg, sign } from './unary';
 
 type BinaryGrad = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor;
 
+/** One binary op; its name (the table's key) is its native op's. */
 interface BinaryEntry {
-  code: BinaryOpCode;
   /** d/da and d/db times g, in the broadcast shape. */
   da: BinaryGrad;
   db: BinaryGrad;
@@ -27,18 +27,17 @@ interface BinaryEntry {
 /** (1 + sign(a - b)) / 2: 1 where a wins, 0 where b wins, ½ on ties (as PyTorch splits them). */
 const wins = (a: Tensor, b: Tensor) => mulScalar(addScalar(sign(sub(a, b)), 1), 0.5);
 
-export const binaryTable: Record<'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum', BinaryEntry> = {
-  add: { code: BinaryOpCode.ADD, da: (g) => g, db: (g) => g },
-  sub: { code: BinaryOpCode.SUB, da: (g) => g, db: (g) => neg(g) },
-  mul: { code: BinaryOpCode.MUL, da: (g, a, b) => mul(g, b), db: (g, a) => mul(g, a) },
-  div: { code: BinaryOpCode.DIV, da: (g, a, b) => div(g, b), db: (g, a, b, y) => neg(mul(g, div(y, b))) },
+export const binaryTable: Record<BinaryOpName, BinaryEntry> = {
+  add: { da: (g) => g, db: (g) => g },
+  sub: { da: (g) => g, db: (g) => neg(g) },
+  mul: { da: (g, a, b) => mul(g, b), db: (g, a) => mul(g, a) },
+  div: { da: (g, a, b) => div(g, b), db: (g, a, b, y) => neg(mul(g, div(y, b))) },
   pow: {
-    code: BinaryOpCode.POW,
     da: (g, a, b) => mul(g, mul(b, pow(a, sub(b, 1)))),
     db: (g, a, b, y) => mul(g, mul(y, log(a))), // needs a > 0, as the real power does for non-integer b
   },
-  maximum: { code: BinaryOpCode.MAXIMUM, da: (g, a, b) => mul(g, wins(a, b)), db: (g, a, b) => mul(g, wins(b, a)) },
-  minimum: { code: BinaryOpCode.MINIMUM, da: (g, a, b) => mul(g, wins(b, a)), db: (g, a, b) => mul(g, wins(a, b)) },
+  maximum: { da: (g, a, b) => mul(g, wins(a, b)), db: (g, a, b) => mul(g, wins(b, a)) },
+  minimum: { da: (g, a, b) => mul(g, wins(b, a)), db: (g, a, b) => mul(g, wins(a, b)) },
 };
 
 type BinaryName = keyof typeof binaryTable;
@@ -50,7 +49,7 @@ const binaryDefs = Object.fromEntries(
       name,
       shape: ([a, b]) => broadcastShapes(a.shape, b.shape, name),
       forward([a, b], out, _attrs, shape) {
-        binaryKernel(entry.code, a, b, out, shape, name);
+        binaryKernel(binaryOpCode(name), a, b, out, shape, name);
         return undefined;
       },
       backward(g, { inputs: [a, b], output, needs }) {
@@ -69,23 +68,24 @@ type ScalarGrad = (g: Tensor, x: Tensor, s: number, y: Tensor) => Tensor;
 interface ScalarEntry {
   /** The public op this implements (the node's name, as gradFn shows it). */
   op: string;
-  code: ScalarOpCode;
+  /** The native op. */
+  kernel: ScalarOpName;
   dx: ScalarGrad;
 }
 
 /** x (op) s for a number s; rsub is s - x and rdiv s / x. */
 export const scalarTable: Record<'addScalar' | 'mulScalar' | 'powScalar' | 'rsub' | 'rdiv' | 'maximumScalar' | 'minimumScalar', ScalarEntry> = {
-  addScalar: { op: 'add', code: ScalarOpCode.ADD, dx: (g) => g },
-  mulScalar: { op: 'mul', code: ScalarOpCode.MUL, dx: (g, x, s) => mulScalar(g, s) },
+  addScalar: { op: 'add', kernel: 'add', dx: (g) => g },
+  mulScalar: { op: 'mul', kernel: 'mul', dx: (g, x, s) => mulScalar(g, s) },
   powScalar: {
     op: 'pow',
-    code: ScalarOpCode.POW,
+    kernel: 'pow',
     dx: (g, x, s) => (s === 0 ? mulScalar(g, 0) : s === 1 ? g : mul(g, mulScalar(powScalar(x, s - 1), s))),
   },
-  rsub: { op: 'sub', code: ScalarOpCode.RSUB, dx: (g) => neg(g) },
-  rdiv: { op: 'div', code: ScalarOpCode.RDIV, dx: (g, x, s, y) => neg(mul(g, div(y, x))) },
-  maximumScalar: { op: 'maximum', code: ScalarOpCode.MAXIMUM, dx: (g, x, s) => mul(g, mulScalar(addScalar(sign(addScalar(x, -s)), 1), 0.5)) },
-  minimumScalar: { op: 'minimum', code: ScalarOpCode.MINIMUM, dx: (g, x, s) => mul(g, mulScalar(rsub(sign(addScalar(x, -s)), 1), 0.5)) },
+  rsub: { op: 'sub', kernel: 'rsub', dx: (g) => neg(g) },
+  rdiv: { op: 'div', kernel: 'rdiv', dx: (g, x, s, y) => neg(mul(g, div(y, x))) },
+  maximumScalar: { op: 'maximum', kernel: 'maximum', dx: (g, x, s) => mul(g, mulScalar(addScalar(sign(addScalar(x, -s)), 1), 0.5)) },
+  minimumScalar: { op: 'minimum', kernel: 'minimum', dx: (g, x, s) => mul(g, mulScalar(rsub(sign(addScalar(x, -s)), 1), 0.5)) },
 };
 
 type ScalarName = keyof typeof scalarTable;
@@ -97,7 +97,7 @@ const scalarDefs = Object.fromEntries(
       name: entry.op,
       shape: ([x]) => x.shape,
       forward([x], out, s) {
-        if (out.length > 0) native().scalarOp(entry.code, x._f32(name), s, out);
+        if (out.length > 0) native().scalarOp(scalarOpCode(entry.kernel), x._f32(name), s, out);
         return undefined;
       },
       backward: (g, { inputs: [x], output, attrs: s }) => [entry.dx(g, x, s, output)],

@@ -23,13 +23,14 @@ inline float softplus(float x) { return (x > 0.0f ? x : 0.0f) + std::log1p(std::
 template <UnaryOp Op>
 inline float forward_one(float x, float p) {
   if constexpr (Op == UnaryOp::Relu) return x <= 0.0f ? 0.0f : x;  // NaN stays NaN
-  if constexpr (Op == UnaryOp::Sigmoid) return sigmoid(x);
-  if constexpr (Op == UnaryOp::Tanh) return std::tanh(x);
-  if constexpr (Op == UnaryOp::LeakyRelu) return x > 0.0f ? x : x * p;
-  if constexpr (Op == UnaryOp::Elu) return x > 0.0f ? x : p * std::expm1(x);
-  if constexpr (Op == UnaryOp::Gelu) return x * normal_cdf(x);
-  if constexpr (Op == UnaryOp::Silu) return x * sigmoid(x);
-  if constexpr (Op == UnaryOp::Softplus) return softplus(x);
+  else if constexpr (Op == UnaryOp::Sigmoid) return sigmoid(x);
+  else if constexpr (Op == UnaryOp::Tanh) return std::tanh(x);
+  else if constexpr (Op == UnaryOp::LeakyRelu) return x > 0.0f ? x : x * p;
+  else if constexpr (Op == UnaryOp::Elu) return x > 0.0f ? x : p * std::expm1(x);
+  else if constexpr (Op == UnaryOp::Gelu) return x * normal_cdf(x);
+  else if constexpr (Op == UnaryOp::Silu) return x * sigmoid(x);
+  else if constexpr (Op == UnaryOp::Softplus) return softplus(x);
+  else static_assert(kNoKernelFor<Op>, "activation_scalar.cc: an Activation op of ops.h has no forward here");
 }
 
 // gy · op'(x). Derivatives at the kink take the left side (0 for ReLU, p for
@@ -37,16 +38,19 @@ inline float forward_one(float x, float p) {
 template <UnaryOp Op>
 inline float backward_one(float x, float y, float gy, float p) {
   if constexpr (Op == UnaryOp::Relu) return x > 0.0f ? gy : 0.0f;
-  if constexpr (Op == UnaryOp::Sigmoid) return gy * (y * (1.0f - y));
-  if constexpr (Op == UnaryOp::Tanh) return gy * (1.0f - y * y);
-  if constexpr (Op == UnaryOp::LeakyRelu) return x > 0.0f ? gy : gy * p;
-  if constexpr (Op == UnaryOp::Elu) return x > 0.0f ? gy : gy * (p * std::exp(x));
-  if constexpr (Op == UnaryOp::Gelu) return gy * (normal_cdf(x) + x * normal_pdf(x));
-  if constexpr (Op == UnaryOp::Silu) {
+  else if constexpr (Op == UnaryOp::Sigmoid) return gy * (y * (1.0f - y));
+  else if constexpr (Op == UnaryOp::Tanh) return gy * (1.0f - y * y);
+  else if constexpr (Op == UnaryOp::LeakyRelu) return x > 0.0f ? gy : gy * p;
+  else if constexpr (Op == UnaryOp::Elu) return x > 0.0f ? gy : gy * (p * std::exp(x));
+  else if constexpr (Op == UnaryOp::Gelu) return gy * (normal_cdf(x) + x * normal_pdf(x));
+  else if constexpr (Op == UnaryOp::Silu) {
     float s = sigmoid(x);
     return gy * (s * (1.0f + x * (1.0f - s)));
+  } else if constexpr (Op == UnaryOp::Softplus) {
+    return gy * sigmoid(x);
+  } else {
+    static_assert(kNoKernelFor<Op>, "activation_scalar.cc: an Activation op of ops.h has no backward here");
   }
-  if constexpr (Op == UnaryOp::Softplus) return gy * sigmoid(x);
 }
 
 template <UnaryOp Op>
@@ -69,7 +73,7 @@ struct Entry {
 }  // namespace
 
 UnarySpanKernels activation_kernels_scalar(UnaryOp op) {
-  return select_activation(op, Entry{});
+  return select_unary<UnaryHome::Activation>(op, Entry{});
 }
 
 }  // namespace dendrite

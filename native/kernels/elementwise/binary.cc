@@ -44,6 +44,9 @@ BinaryRowKernel row_kernel(const Context& ctx, BinaryOp op) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (wants_avx2(ctx)) return binary_row_kernel_avx2(op);
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (wants_neon(ctx)) return binary_row_kernel_neon(op);
+#endif
   return binary_row_kernel_scalar(op);
 }
 

@@ -13,6 +13,7 @@ using BinaryRowKernel = void (*)(const float* a, ptrdiff_t sa, const float* b, p
                                  size_t n);
 
 BinaryRowKernel binary_row_kernel_scalar(BinaryOp op);
-BinaryRowKernel binary_row_kernel_avx2(BinaryOp op);
+BinaryRowKernel binary_row_kernel_avx2(BinaryOp op);  // x86 builds only
+BinaryRowKernel binary_row_kernel_neon(BinaryOp op);  // arm64 builds only
 
 }  // namespace dendrite

@@ -1,53 +1,55 @@
 // Turns a run-time op code into the compile-time template argument of a
-// kernel, with each op list written once. Every ISA's translation unit passes
-// its own Entry type, whose `template <Op> R make() const` names that ISA's
-// instantiation; an op outside the list gives R{} (no kernel).
+// kernel, with the switches expanded from the op lists of ops.h. Every ISA's
+// translation unit passes its own Entry type, whose
+// `template <Op> R make() const` names that ISA's instantiation; a code
+// outside the list (or, for unary ops, of another home) gives R{} (no kernel).
 #pragma once
 
 #include "elementwise/ops.h"
 
 namespace dendrite {
 
+// For the last branch of a kernel's `if constexpr` chain over ops:
+// `else static_assert(kNoKernelFor<Op>, "...")` turns an op added to a list
+// but not to that kernel into a compile error naming the file.
+template <auto Op>
+inline constexpr bool kNoKernelFor = false;
+
 template <class Entry>
-auto select_activation(UnaryOp op, const Entry& entry) -> decltype(entry.template make<UnaryOp::Relu>()) {
+auto select_binary(BinaryOp op, const Entry& entry) -> decltype(entry.template make<BinaryOp{}>()) {
   switch (op) {
-    case UnaryOp::Relu: return entry.template make<UnaryOp::Relu>();
-    case UnaryOp::Sigmoid: return entry.template make<UnaryOp::Sigmoid>();
-    case UnaryOp::Tanh: return entry.template make<UnaryOp::Tanh>();
-    case UnaryOp::LeakyRelu: return entry.template make<UnaryOp::LeakyRelu>();
-    case UnaryOp::Elu: return entry.template make<UnaryOp::Elu>();
-    case UnaryOp::Gelu: return entry.template make<UnaryOp::Gelu>();
-    case UnaryOp::Silu: return entry.template make<UnaryOp::Silu>();
-    case UnaryOp::Softplus: return entry.template make<UnaryOp::Softplus>();
-    default: return {};
+#define DENDRITE_BINARY_CASE(Op, name) \
+  case BinaryOp::Op:                   \
+    return entry.template make<BinaryOp::Op>();
+    DENDRITE_BINARY_OPS(DENDRITE_BINARY_CASE)
+#undef DENDRITE_BINARY_CASE
   }
+  return {};
 }
 
 template <class Entry>
-auto select_math_unary(UnaryOp op, const Entry& entry) -> decltype(entry.template make<UnaryOp::Neg>()) {
+auto select_scalar(ScalarOp op, const Entry& entry) -> decltype(entry.template make<ScalarOp{}>()) {
   switch (op) {
-    case UnaryOp::Neg: return entry.template make<UnaryOp::Neg>();
-    case UnaryOp::Abs: return entry.template make<UnaryOp::Abs>();
-    case UnaryOp::Exp: return entry.template make<UnaryOp::Exp>();
-    case UnaryOp::Log: return entry.template make<UnaryOp::Log>();
-    case UnaryOp::Sqrt: return entry.template make<UnaryOp::Sqrt>();
-    case UnaryOp::Sign: return entry.template make<UnaryOp::Sign>();
-    case UnaryOp::Square: return entry.template make<UnaryOp::Square>();
-    case UnaryOp::Reciprocal: return entry.template make<UnaryOp::Reciprocal>();
-    default: return {};
+#define DENDRITE_SCALAR_CASE(Op, name) \
+  case ScalarOp::Op:                   \
+    return entry.template make<ScalarOp::Op>();
+    DENDRITE_SCALAR_OPS(DENDRITE_SCALAR_CASE)
+#undef DENDRITE_SCALAR_CASE
   }
+  return {};
 }
 
-template <class Entry>
-auto select_binary(BinaryOp op, const Entry& entry) -> decltype(entry.template make<BinaryOp::Add>()) {
+// Only the ops whose home is `Home` are instantiated, so each kernel file
+// defines the math of its own ops and no other.
+template <UnaryHome Home, class Entry>
+auto select_unary(UnaryOp op, const Entry& entry) -> decltype(entry.template make<UnaryOp{}>()) {
   switch (op) {
-    case BinaryOp::Add: return entry.template make<BinaryOp::Add>();
-    case BinaryOp::Sub: return entry.template make<BinaryOp::Sub>();
-    case BinaryOp::Mul: return entry.template make<BinaryOp::Mul>();
-    case BinaryOp::Div: return entry.template make<BinaryOp::Div>();
-    case BinaryOp::Pow: return entry.template make<BinaryOp::Pow>();
-    case BinaryOp::Maximum: return entry.template make<BinaryOp::Maximum>();
-    case BinaryOp::Minimum: return entry.template make<BinaryOp::Minimum>();
+#define DENDRITE_UNARY_CASE(Op, name, home, cost)                                    \
+  case UnaryOp::Op:                                                                  \
+    if constexpr (UnaryHome::home == Home) return entry.template make<UnaryOp::Op>(); \
+    break;
+    DENDRITE_UNARY_OPS(DENDRITE_UNARY_CASE)
+#undef DENDRITE_UNARY_CASE
   }
   return {};
 }

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "elementwise/ops.h"
+#include "elementwise/op_dispatch.h"
 
 namespace dendrite::elementwise_detail {
 
@@ -17,12 +17,13 @@ static inline float minimum(float a, float b) { return (a != a || b != b) ? a + 
 template <BinaryOp Op>
 static inline float apply_binary(float a, float b) {
   if constexpr (Op == BinaryOp::Add) return a + b;
-  if constexpr (Op == BinaryOp::Sub) return a - b;
-  if constexpr (Op == BinaryOp::Mul) return a * b;
-  if constexpr (Op == BinaryOp::Div) return a / b;
-  if constexpr (Op == BinaryOp::Pow) return std::pow(a, b);
-  if constexpr (Op == BinaryOp::Maximum) return maximum(a, b);
-  if constexpr (Op == BinaryOp::Minimum) return minimum(a, b);
+  else if constexpr (Op == BinaryOp::Sub) return a - b;
+  else if constexpr (Op == BinaryOp::Mul) return a * b;
+  else if constexpr (Op == BinaryOp::Div) return a / b;
+  else if constexpr (Op == BinaryOp::Pow) return std::pow(a, b);
+  else if constexpr (Op == BinaryOp::Maximum) return maximum(a, b);
+  else if constexpr (Op == BinaryOp::Minimum) return minimum(a, b);
+  else static_assert(kNoKernelFor<Op>, "scalar_math.h: a binary op of ops.h has no definition here");
 }
 
 // x^s with the exponents networks use most done exactly and cheaply: x² as
@@ -36,12 +37,13 @@ static inline float pow_scalar_exponent(float x, float s) {
 template <ScalarOp Op>
 static inline float apply_scalar(float x, float s) {
   if constexpr (Op == ScalarOp::Add) return x + s;
-  if constexpr (Op == ScalarOp::Mul) return x * s;
-  if constexpr (Op == ScalarOp::Pow) return pow_scalar_exponent(x, s);
-  if constexpr (Op == ScalarOp::RSub) return s - x;
-  if constexpr (Op == ScalarOp::RDiv) return s / x;
-  if constexpr (Op == ScalarOp::Maximum) return maximum(x, s);
-  if constexpr (Op == ScalarOp::Minimum) return minimum(x, s);
+  else if constexpr (Op == ScalarOp::Mul) return x * s;
+  else if constexpr (Op == ScalarOp::Pow) return pow_scalar_exponent(x, s);
+  else if constexpr (Op == ScalarOp::RSub) return s - x;
+  else if constexpr (Op == ScalarOp::RDiv) return s / x;
+  else if constexpr (Op == ScalarOp::Maximum) return maximum(x, s);
+  else if constexpr (Op == ScalarOp::Minimum) return minimum(x, s);
+  else static_assert(kNoKernelFor<Op>, "scalar_math.h: a scalar op of ops.h has no definition here");
 }
 
 // Clamp that keeps NaN and, for lo > hi, returns hi (as torch.clamp).

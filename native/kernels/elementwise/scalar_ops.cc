@@ -10,6 +10,9 @@ const ScalarOpKernels& kernels(const Context& ctx) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (wants_avx2(ctx)) return scalar_op_kernels_avx2();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (wants_neon(ctx)) return scalar_op_kernels_neon();
+#endif
   return scalar_op_kernels_scalar();
 }
 

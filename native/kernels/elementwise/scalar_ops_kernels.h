@@ -7,6 +7,9 @@
 
 namespace dendrite {
 
+// out[i] = x[i] op s for one op (the scalar_op entry below picks it).
+using ScalarSpan = void (*)(const float* x, float s, float* out, size_t n);
+
 struct ScalarOpKernels {
   // Pow is only ever called with exponents other than 0, 1 and -1 (scalar_ops.cc
   // maps those to fill, Mul and RDiv).
@@ -17,6 +20,7 @@ struct ScalarOpKernels {
 };
 
 const ScalarOpKernels& scalar_op_kernels_scalar();
-const ScalarOpKernels& scalar_op_kernels_avx2();
+const ScalarOpKernels& scalar_op_kernels_avx2();  // x86 builds only
+const ScalarOpKernels& scalar_op_kernels_neon();  // arm64 builds only
 
 }  // namespace dendrite

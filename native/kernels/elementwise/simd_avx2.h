@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "elementwise/span_loops.h"
+
 namespace dendrite::simd {
 
 // Tails of spans go through plain 128/64/32-bit moves rather than vmaskmov:
@@ -117,32 +119,32 @@ static inline __m256 is_nan(__m256 v) { return _mm256_cmp_ps(v, v, _CMP_UNORD_Q)
 
 static inline __m256 abs(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
 
+// The AVX2 vector type for the loops of span_loops.h and vector_kernels.h
+// (an unnamed namespace gives its members internal linkage too).
+namespace {
+struct Avx2Ops {
+  using Vec = __m256;
+  static constexpr size_t kLanes = 8;
+  static __m256 load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, __m256 v) { _mm256_storeu_ps(p, v); }
+  static __m256 broadcast(float s) { return _mm256_set1_ps(s); }
+  static __m256 fma(__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); }
+  static __m256 load_first(const float* p, size_t count) { return load_tail(p, count); }
+  static void store_first(float* p, __m256 v, size_t count) { store_tail(p, count, v); }
+};
+}  // namespace
+
 // out[i] = f(x[i]) over a span, eight lanes at a time; the tail goes through
-// the same f with masked loads/stores, so every element gets the same math.
+// the same f with partial loads/stores, so every element gets the same math.
 template <class F>
 static inline void map_span(const float* x, float* out, size_t n, F f) {
-  size_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    __m256 r0 = f(_mm256_loadu_ps(x + i));
-    __m256 r1 = f(_mm256_loadu_ps(x + i + 8));
-    _mm256_storeu_ps(out + i, r0);
-    _mm256_storeu_ps(out + i + 8, r1);
-  }
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(x + i)));
-  if (i < n) store_tail(out + i, n - i, f(load_tail(x + i, n - i)));
+  span_loops::map_span<Avx2Ops>(x, out, n, f);
 }
 
 // out[i] = f(a[i], b[i], c[i]) (backward kernels: x, y, gy -> gx).
 template <class F>
 static inline void map_span3(const float* a, const float* b, const float* c, float* out, size_t n, F f) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), _mm256_loadu_ps(c + i)));
-  }
-  if (i < n) {
-    size_t rest = n - i;
-    store_tail(out + i, rest, f(load_tail(a + i, rest), load_tail(b + i, rest), load_tail(c + i, rest)));
-  }
+  span_loops::map_span3<Avx2Ops>(a, b, c, out, n, f);
 }
 
 }  // namespace dendrite::simd

@@ -10,24 +10,15 @@ UnarySpanKernels kernels_for(const Context& ctx, UnaryOp op) {
 #if DENDRITE_HAVE_AVX2_KERNELS
   if (wants_avx2(ctx)) return is_activation(op) ? activation_kernels_avx2(op) : math_unary_kernels_avx2(op);
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (wants_neon(ctx)) return is_activation(op) ? activation_kernels_neon(op) : math_unary_kernels_neon(op);
+#endif
   return is_activation(op) ? activation_kernels_scalar(op) : math_unary_kernels_scalar(op);
 }
 
 // Elements per thread worth a split: memory-bound ops need large chunks to
 // pay for the wake-up; ops that evaluate exp/log/erf pay off sooner.
-size_t min_chunk(UnaryOp op) {
-  switch (op) {
-    case UnaryOp::Neg:
-    case UnaryOp::Abs:
-    case UnaryOp::Relu:
-    case UnaryOp::LeakyRelu:
-    case UnaryOp::Sign:
-    case UnaryOp::Square:
-      return 32768;
-    default:
-      return 8192;
-  }
-}
+size_t min_chunk(UnaryOp op) { return cost_of(op) == UnaryCost::Cheap ? 32768 : 8192; }
 
 }  // namespace
 

@@ -1,7 +1,9 @@
 // Span kernels behind unary_op / unary_backward, one table per ISA and per
 // home directory: elementwise/ has the plain math ops, activation/ the
-// activations (see is_activation()). Each entry processes [0, n) on the
-// calling thread; unary.cc splits the work across threads.
+// activations (each op's home is in its line of DENDRITE_UNARY_OPS). Each
+// entry processes [0, n) on the calling thread; unary.cc splits the work
+// across threads. The _avx2 tables exist only in x86 builds, the _neon ones
+// only in arm64 builds (see isa_select.h).
 #pragma once
 
 #include <cstddef>
@@ -19,13 +21,14 @@ struct UnarySpanKernels {
   UnaryBackwardSpan backward = nullptr;
 };
 
-// Plain math ops (Neg, Abs, Exp, Log, Sqrt, Sign, Square, Reciprocal).
+// The ops whose home is Math.
 UnarySpanKernels math_unary_kernels_scalar(UnaryOp op);
 UnarySpanKernels math_unary_kernels_avx2(UnaryOp op);
+UnarySpanKernels math_unary_kernels_neon(UnaryOp op);
 
-// Activations (Relu, Sigmoid, Tanh, LeakyRelu, Elu, Gelu, Silu, Softplus),
-// defined in native/kernels/activation/.
+// The ops whose home is Activation, defined in native/kernels/activation/.
 UnarySpanKernels activation_kernels_scalar(UnaryOp op);
 UnarySpanKernels activation_kernels_avx2(UnaryOp op);
+UnarySpanKernels activation_kernels_neon(UnaryOp op);
 
 }  // namespace dendrite

@@ -4,8 +4,7 @@
 
 #include "activation/vector_math_avx2.h"
 #include "elementwise/simd_avx2.h"
-#include "elementwise/op_dispatch.h"
-#include "elementwise/unary_kernels.h"
+#include "elementwise/vector_kernels.h"
 
 namespace dendrite {
 namespace {
@@ -18,53 +17,42 @@ inline __m256 sign_of(__m256 x) {
   return _mm256_blendv_ps(_mm256_or_ps(pos, neg), x, simd::is_nan(x));
 }
 
-template <UnaryOp Op>
-inline __m256 forward_one(__m256 x) {
-  if constexpr (Op == UnaryOp::Neg) return _mm256_xor_ps(x, _mm256_set1_ps(-0.0f));
-  if constexpr (Op == UnaryOp::Abs) return simd::abs(x);
-  if constexpr (Op == UnaryOp::Exp) return vmath::exp(x);
-  if constexpr (Op == UnaryOp::Log) return vmath::log(x);
-  if constexpr (Op == UnaryOp::Sqrt) return _mm256_sqrt_ps(x);
-  if constexpr (Op == UnaryOp::Sign) return sign_of(x);
-  if constexpr (Op == UnaryOp::Square) return _mm256_mul_ps(x, x);
-  if constexpr (Op == UnaryOp::Reciprocal) return _mm256_div_ps(_mm256_set1_ps(1.0f), x);
-}
-
-template <UnaryOp Op>
-inline __m256 backward_one(__m256 x, __m256 y, __m256 gy) {
-  if constexpr (Op == UnaryOp::Neg) return _mm256_xor_ps(gy, _mm256_set1_ps(-0.0f));
-  if constexpr (Op == UnaryOp::Abs) return _mm256_mul_ps(gy, sign_of(x));
-  if constexpr (Op == UnaryOp::Exp) return _mm256_mul_ps(gy, y);
-  if constexpr (Op == UnaryOp::Log) return _mm256_div_ps(gy, x);
-  if constexpr (Op == UnaryOp::Sqrt) return _mm256_div_ps(gy, _mm256_add_ps(y, y));
-  if constexpr (Op == UnaryOp::Sign) return _mm256_setzero_ps();
-  if constexpr (Op == UnaryOp::Square) return _mm256_mul_ps(gy, _mm256_add_ps(x, x));
-  if constexpr (Op == UnaryOp::Reciprocal) {
-    return _mm256_xor_ps(_mm256_mul_ps(gy, _mm256_mul_ps(y, y)), _mm256_set1_ps(-0.0f));
-  }
-}
-
-template <UnaryOp Op>
-void forward_span(const float* x, float* out, size_t n, float) {
-  simd::map_span(x, out, n, [](__m256 v) { return forward_one<Op>(v); });
-}
-
-template <UnaryOp Op>
-void backward_span(const float* x, const float* y, const float* gy, float* gx, size_t n, float) {
-  simd::map_span3(x, y, gy, gx, n, [](__m256 a, __m256 b, __m256 g) { return backward_one<Op>(a, b, g); });
-}
-
-struct Entry {
+// Each op's value and derivative (times gy) on a vector; vector_kernels.h runs them over spans.
+struct Math {
   template <UnaryOp Op>
-  UnarySpanKernels make() const {
-    return {forward_span<Op>, backward_span<Op>};
+  static __m256 forward(__m256 x, __m256) {
+    if constexpr (Op == UnaryOp::Neg) return _mm256_xor_ps(x, _mm256_set1_ps(-0.0f));
+    else if constexpr (Op == UnaryOp::Abs) return simd::abs(x);
+    else if constexpr (Op == UnaryOp::Exp) return vmath::exp(x);
+    else if constexpr (Op == UnaryOp::Log) return vmath::log(x);
+    else if constexpr (Op == UnaryOp::Sqrt) return _mm256_sqrt_ps(x);
+    else if constexpr (Op == UnaryOp::Sign) return sign_of(x);
+    else if constexpr (Op == UnaryOp::Square) return _mm256_mul_ps(x, x);
+    else if constexpr (Op == UnaryOp::Reciprocal) return _mm256_div_ps(_mm256_set1_ps(1.0f), x);
+    else static_assert(kNoKernelFor<Op>, "unary_math_avx2.cc: a Math op of ops.h has no forward here");
+  }
+
+  template <UnaryOp Op>
+  static __m256 backward(__m256 x, __m256 y, __m256 gy, __m256) {
+    if constexpr (Op == UnaryOp::Neg) return _mm256_xor_ps(gy, _mm256_set1_ps(-0.0f));
+    else if constexpr (Op == UnaryOp::Abs) return _mm256_mul_ps(gy, sign_of(x));
+    else if constexpr (Op == UnaryOp::Exp) return _mm256_mul_ps(gy, y);
+    else if constexpr (Op == UnaryOp::Log) return _mm256_div_ps(gy, x);
+    else if constexpr (Op == UnaryOp::Sqrt) return _mm256_div_ps(gy, _mm256_add_ps(y, y));
+    else if constexpr (Op == UnaryOp::Sign) return _mm256_setzero_ps();
+    else if constexpr (Op == UnaryOp::Square) return _mm256_mul_ps(gy, _mm256_add_ps(x, x));
+    else if constexpr (Op == UnaryOp::Reciprocal) {
+      return _mm256_xor_ps(_mm256_mul_ps(gy, _mm256_mul_ps(y, y)), _mm256_set1_ps(-0.0f));
+    } else {
+      static_assert(kNoKernelFor<Op>, "unary_math_avx2.cc: a Math op of ops.h has no backward here");
+    }
   }
 };
 
 }  // namespace
 
 UnarySpanKernels math_unary_kernels_avx2(UnaryOp op) {
-  return select_math_unary(op, Entry{});
+  return select_unary<UnaryHome::Math>(op, vector_kernels::UnaryEntry<simd::Avx2Ops, Math>{});
 }
 
 }  // namespace dendrite

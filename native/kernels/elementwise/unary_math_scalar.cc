@@ -13,26 +13,28 @@ inline float sign_of(float x) { return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : x !
 template <UnaryOp Op>
 inline float forward_one(float x) {
   if constexpr (Op == UnaryOp::Neg) return -x;
-  if constexpr (Op == UnaryOp::Abs) return std::fabs(x);
-  if constexpr (Op == UnaryOp::Exp) return std::exp(x);
-  if constexpr (Op == UnaryOp::Log) return std::log(x);
-  if constexpr (Op == UnaryOp::Sqrt) return std::sqrt(x);
-  if constexpr (Op == UnaryOp::Sign) return sign_of(x);
-  if constexpr (Op == UnaryOp::Square) return x * x;
-  if constexpr (Op == UnaryOp::Reciprocal) return 1.0f / x;
+  else if constexpr (Op == UnaryOp::Abs) return std::fabs(x);
+  else if constexpr (Op == UnaryOp::Exp) return std::exp(x);
+  else if constexpr (Op == UnaryOp::Log) return std::log(x);
+  else if constexpr (Op == UnaryOp::Sqrt) return std::sqrt(x);
+  else if constexpr (Op == UnaryOp::Sign) return sign_of(x);
+  else if constexpr (Op == UnaryOp::Square) return x * x;
+  else if constexpr (Op == UnaryOp::Reciprocal) return 1.0f / x;
+  else static_assert(kNoKernelFor<Op>, "unary_math_scalar.cc: a Math op of ops.h has no forward here");
 }
 
 // gy · op'(x), written with the forward output y where that is cheaper.
 template <UnaryOp Op>
 inline float backward_one(float x, float y, float gy) {
   if constexpr (Op == UnaryOp::Neg) return -gy;
-  if constexpr (Op == UnaryOp::Abs) return gy * sign_of(x);
-  if constexpr (Op == UnaryOp::Exp) return gy * y;
-  if constexpr (Op == UnaryOp::Log) return gy / x;
-  if constexpr (Op == UnaryOp::Sqrt) return gy / (y + y);
-  if constexpr (Op == UnaryOp::Sign) return 0.0f;
-  if constexpr (Op == UnaryOp::Square) return gy * (x + x);
-  if constexpr (Op == UnaryOp::Reciprocal) return -gy * (y * y);
+  else if constexpr (Op == UnaryOp::Abs) return gy * sign_of(x);
+  else if constexpr (Op == UnaryOp::Exp) return gy * y;
+  else if constexpr (Op == UnaryOp::Log) return gy / x;
+  else if constexpr (Op == UnaryOp::Sqrt) return gy / (y + y);
+  else if constexpr (Op == UnaryOp::Sign) return 0.0f;
+  else if constexpr (Op == UnaryOp::Square) return gy * (x + x);
+  else if constexpr (Op == UnaryOp::Reciprocal) return -gy * (y * y);
+  else static_assert(kNoKernelFor<Op>, "unary_math_scalar.cc: a Math op of ops.h has no backward here");
 }
 
 template <UnaryOp Op>
@@ -55,7 +57,7 @@ struct Entry {
 }  // namespace
 
 UnarySpanKernels math_unary_kernels_scalar(UnaryOp op) {
-  return select_math_unary(op, Entry{});
+  return select_unary<UnaryHome::Math>(op, Entry{});
 }
 
 }  // namespace dendrite

@@ -67,6 +67,15 @@ const Activation kActivations[] = {
 
 }  // namespace
 
+TEST(every_activation_has_a_reference) {
+  for (int code = 0; code < kUnaryOpCount; ++code) {
+    const UnaryOp op = static_cast<UnaryOp>(code);
+    bool covered = !is_activation(op);  // test_elementwise.cc covers the plain math ops
+    for (const Activation& a : kActivations) covered = covered || a.op == op;
+    CHECK(covered) << "activation " << kUnaryOpNames[code] << " has no reference in kActivations";
+  }
+}
+
 TEST(vector_exp_log_tanh_relative_error_below_1e6) {
   const std::vector<float> wide = sweep(-88.0, 88.0, 1 << 20, 21);
   const std::vector<float> near_zero = sweep(-1.0, 1.0, 1 << 18, 22);

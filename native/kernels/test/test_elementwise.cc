@@ -2,6 +2,8 @@
 // references, on every ISA path and 1 and 2 threads.
 #include <cmath>
 #include <limits>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "elementwise/binary.h"
@@ -84,15 +86,29 @@ std::vector<BroadcastCase> broadcast_cases() {
 
 }  // namespace
 
+TEST(op_lists_give_unique_names) {
+  auto unique = [](const char* const* names, int n) {
+    std::set<std::string> seen;
+    for (int i = 0; i < n; ++i) {
+      if (names[i] == nullptr || names[i][0] == '\0' || !seen.insert(names[i]).second) return false;
+    }
+    return true;
+  };
+  CHECK(unique(kBinaryOpNames, kBinaryOpCount));
+  CHECK(unique(kScalarOpNames, kScalarOpCount));
+  CHECK(unique(kUnaryOpNames, kUnaryOpCount));
+  CHECK(std::string(kUnaryOpNames[static_cast<int>(UnaryOp::LeakyRelu)]) == "leakyRelu");
+  CHECK(is_activation(UnaryOp::Gelu) && !is_activation(UnaryOp::Exp));
+}
+
 TEST(binary_op_matches_reference_on_broadcast_shapes) {
-  const BinaryOp ops[] = {BinaryOp::Add, BinaryOp::Sub,     BinaryOp::Mul,    BinaryOp::Div,
-                          BinaryOp::Pow, BinaryOp::Maximum, BinaryOp::Minimum};
   Rng rng(11);
   for (const BroadcastCase& c : broadcast_cases()) {
     std::vector<float> a = rng.floats(c.a_size, 0.1, 3.0), b = rng.floats(c.b_size, -2.0, 2.0);
     size_t total = count(c.shape);
     int rank = static_cast<int>(c.shape.size());
-    for (BinaryOp op : ops) {
+    for (int code = 0; code < kBinaryOpCount; ++code) {  // every op of the list (no reference: NaN, a failure)
+      const BinaryOp op = static_cast<BinaryOp>(code);
       // Reference by plain index arithmetic.
       std::vector<double> want(total);
       for (size_t i = 0; i < total; ++i) {
@@ -142,21 +158,20 @@ TEST(maximum_and_minimum_propagate_nan) {
 
 TEST(scalar_ops_match_reference) {
   Rng rng(12);
-  const ScalarOp ops[] = {ScalarOp::Add,  ScalarOp::Mul,     ScalarOp::Pow,    ScalarOp::RSub,
-                          ScalarOp::RDiv, ScalarOp::Maximum, ScalarOp::Minimum};
   // Exponents with fast paths and general ones.
   const float scalars[] = {2.5f, -1.5f, 0.0f, 1.0f, -1.0f, 2.0f, 0.5f, 3.0f};
   for (size_t n : awkward_sizes()) {
     std::vector<float> x = rng.floats(n, -3.0, 3.0);
     if (n >= 7) x[0] = 0.0f, x[1] = -0.0f, x[2] = kInf, x[3] = -kInf, x[4] = kNaN, x[5] = -2.0f;
-    for (ScalarOp op : ops) {
+    for (int code = 0; code < kScalarOpCount; ++code) {
+      const ScalarOp op = static_cast<ScalarOp>(code);
       for (float s : scalars) {
         for_each_backend([&](const Context& ctx, const std::string& backend) {
           std::vector<float> out(n);
           scalar_op(ctx, op, x.data(), s, out.data(), n);
           int bad = 0;
           for (size_t i = 0; i < n && bad < 3; ++i) {
-            double v = x[i], want = 0;
+            double v = x[i], want = NAN;  // an op without a reference fails
             switch (op) {
               case ScalarOp::Add: want = v + s; break;
               case ScalarOp::Mul: want = v * s; break;
@@ -221,6 +236,13 @@ TEST(plain_unary_ops_forward_and_backward) {
       {UnaryOp::Square, -5, 5, 0, [](double x) { return x * x; }, [](double x) { return 2 * x; }},
       {UnaryOp::Reciprocal, 0.1, 5, 0, [](double x) { return 1 / x; }, [](double x) { return -1 / (x * x); }},
   };
+  // Every Math op of ops.h has a case here.
+  for (int code = 0; code < kUnaryOpCount; ++code) {
+    const UnaryOp op = static_cast<UnaryOp>(code);
+    bool covered = is_activation(op);  // test_activation.cc covers those
+    for (const Case& c : cases) covered = covered || c.op == op;
+    CHECK(covered) << "unary op " << kUnaryOpNames[code] << " has no reference case";
+  }
   Rng rng(14);
   for (const Case& c : cases) {
     for (size_t n : awkward_sizes()) {

@@ -3,18 +3,17 @@
  * layers' constructors use; a parameterised layer reserves its parameter
  * count before it is constructed (see ConfigReader.reserveParameters).
  */
-import {
-  Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic,
-  ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
-} from '../../nn/layers';
+import { Conv2d, Dropout, Dropout2d, Embedding, Flatten, Identity, Linear, LogSoftmax, Sequential, Softmax } from '../../nn/layers';
 import type { Module } from '../../nn/module';
 import type { ConfigReader } from './config-reader';
 import { LayerClass, LayerCodec, registerLayer } from './registry';
+// The activation layers, from the activation table.
+import './activation-codecs';
 import './norm-codecs';
 // Pooling and resizing layers (MaxPool2d, AvgPool2d, adaptive pools, Upsample).
 import './pool-codecs';
 
-/** A layer without options (activations, Identity). */
+/** A layer without options (Identity). */
 function plain<M extends Module>(type: string, layerClass: LayerClass<M> & (new () => M)): LayerCodec<M> {
   return {
     type,
@@ -141,34 +140,11 @@ const embedding: LayerCodec<Embedding> = {
   },
 };
 
-const leakyRelu: LayerCodec<LeakyReLU> = {
-  type: 'LeakyReLU',
-  layerClass: LeakyReLU,
-  toConfig: (m) => ({ negativeSlope: m.negativeSlope }),
-  fromConfig: (r) => {
-    const slope = r.number('negativeSlope');
-    r.finish();
-    return new LeakyReLU(slope);
-  },
-};
-
-const elu: LayerCodec<ELU> = {
-  type: 'ELU',
-  layerClass: ELU,
-  toConfig: (m) => ({ alpha: m.alpha }),
-  fromConfig: (r) => {
-    const alpha = r.number('alpha');
-    r.finish();
-    return new ELU(alpha);
-  },
-};
-
 /** The codecs of dd.nn's layers, in the order they are registered. */
 export const BUILTIN_LAYER_CODECS: readonly LayerCodec[] = [
   sequential, linear, conv2d, flatten, embedding,
   dropoutCodec('Dropout', Dropout), dropoutCodec('Dropout2d', Dropout2d),
-  plain('Identity', Identity), plain('ReLU', ReLU), plain('Sigmoid', Sigmoid), plain('Logistic', Logistic), plain('Tanh', Tanh),
-  plain('GELU', GELU), plain('SiLU', SiLU), plain('Softplus', Softplus), leakyRelu, elu,
+  plain('Identity', Identity),
   softmaxCodec('Softmax', Softmax), softmaxCodec('LogSoftmax', LogSoftmax),
 ] as unknown as LayerCodec[];
 

@@ -5,33 +5,18 @@
  *   Residual        y = x + block(x)
  *   ResidualDense   y = x + fc2(act(fc1(x)))
  *   ResidualConv2d  y = Relu(conv2(Relu(conv1(x))) + shortcut(x)), shortcut the identity or a 1×1 Conv
- * Activations named in options map to ONNX operators with dd's defaults
+ * Activations named in options map to their ONNX forms (activation-converters.ts) with dd's defaults
  * (LeakyRelu slope 0.01, Elu alpha 1); 'linear' adds nothing.
  */
 import type { Module } from '../../nn/module';
 import { layerClassNamed } from '../layers/blocks';
-import { base, child, geluNodes, siluNodes } from './converters';
+import { namedActivationNodes } from './activation-converters';
+import { base, child } from './converters';
 import { OnnxConverter, OnnxGraphBuilder, OnnxValue, registerOnnxConverter } from './graph-builder';
-
-/** Nodes of a named activation on value `x`. */
-function activationNodes(g: OnnxGraphBuilder, name: string, x: string, b: string): string {
-  switch (name) {
-    case 'relu': return g.node('Relu', [x], b);
-    case 'tanh': return g.node('Tanh', [x], b);
-    case 'sigmoid': return g.node('Sigmoid', [x], b);
-    case 'elu': return g.node('Elu', [x], b, { alpha: { float: 1 } });
-    case 'leakyRelu': return g.node('LeakyRelu', [x], b, { alpha: { float: 0.01 } });
-    case 'gelu': return geluNodes(g, x, b);
-    case 'silu': return siluNodes(g, x, b);
-    case 'softplus': return g.node('Softplus', [x], b);
-    case 'linear': return x;
-    default: throw new TypeError(`exportOnnx: ${b}: activation ${JSON.stringify(name)} has no ONNX form`);
-  }
-}
 
 /** Converts a child layer, then applies a named activation to its output. */
 function withActivation(g: OnnxGraphBuilder, layer: Module, x: OnnxValue, path: string, act: string): string {
-  return activationNodes(g, act, g.convert(layer, x, path).name, base(path));
+  return namedActivationNodes(g, act, g.convert(layer, x, path).name, base(path));
 }
 
 interface HighwayLike extends Module {
@@ -68,7 +53,7 @@ const residual: OnnxConverter<ResidualLike> = (m, x, g, path) => {
 
 const residualDense: OnnxConverter<ResidualDenseLike> = (m, x, g, path) => {
   const hidden = g.convert(m.fc1, x, child(path, 'fc1'));
-  const activated = { name: activationNodes(g, m.activation, hidden.name, base(path)), sample: hidden.sample };
+  const activated = { name: namedActivationNodes(g, m.activation, hidden.name, base(path)), sample: hidden.sample };
   const fx = g.convert(m.fc2, activated, child(path, 'fc2'));
   return { name: g.node('Add', [x.name, fx.name], base(path)), sample: m.forward(x.sample) };
 };

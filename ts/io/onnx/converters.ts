@@ -7,15 +7,11 @@
  *   MaxPool2d, AvgPool2d, adaptive pools, Upsample   pool-converters.ts
  *   Flatten     Flatten (startDim 1 to the end) or Reshape
  *   Embedding   Gather          Dropout, Dropout2d, Identity   Identity
- *   ReLU, Sigmoid, Tanh, LeakyReLU, ELU, Softplus, Softmax, LogSoftmax   their ONNX namesakes
- *   GELU        Gelu from opset 20; 0.5·x·(1 + erf(x/√2)) before it
- *   SiLU        x · Sigmoid(x)
+ *   Softmax, LogSoftmax   their ONNX namesakes
+ *   ReLU, GELU and the other activations   activation-converters.ts (from the activation table)
  *   Sequential  its layers in turn
  */
-import {
-  Conv2d, Dropout, Dropout2d, ELU, Embedding, Flatten, GELU, Identity, LeakyReLU, Linear, LogSoftmax, Logistic,
-  ReLU, Sequential, SiLU, Sigmoid, Softmax, Softplus, Tanh,
-} from '../../nn/layers';
+import { Conv2d, Dropout, Dropout2d, Embedding, Flatten, Identity, Linear, LogSoftmax, Sequential, Softmax } from '../../nn/layers';
 import type { Module } from '../../nn/module';
 import { OnnxConverter, OnnxGraphBuilder, OnnxValue, registerOnnxConverter } from './graph-builder';
 
@@ -90,24 +86,6 @@ const embedding: OnnxConverter<Embedding> = (m, x, g, path) => {
 
 const identity: OnnxConverter<Module> = (m, x, g, path) => ({ name: g.node('Identity', [x.name], base(path)), sample: m.forward(x.sample) });
 
-/** GELU's nodes on value `x`: one Gelu from opset 20, 0.5·x·(1 + erf(x/√2)) before it. */
-export function geluNodes(g: OnnxGraphBuilder, x: string, b: string): string {
-  if (g.opset >= 20) return g.node('Gelu', [x], b);
-  const scaled = g.node('Mul', [x, g.scalar(`${b}.inv_sqrt2`, Math.SQRT1_2)], b);
-  const onePlusErf = g.node('Add', [g.node('Erf', [scaled], b), g.scalar(`${b}.one`, 1)], b);
-  const half = g.node('Mul', [x, g.scalar(`${b}.half`, 0.5)], b);
-  return g.node('Mul', [half, onePlusErf], b);
-}
-
-/** SiLU's nodes: x · Sigmoid(x). */
-export function siluNodes(g: OnnxGraphBuilder, x: string, b: string): string {
-  return g.node('Mul', [x, g.node('Sigmoid', [x], b)], b);
-}
-
-const gelu: OnnxConverter<GELU> = (m, x, g, path) => ({ name: geluNodes(g, x.name, base(path)), sample: m.forward(x.sample) });
-
-const silu: OnnxConverter<SiLU> = (m, x, g, path) => ({ name: siluNodes(g, x.name, base(path)), sample: m.forward(x.sample) });
-
 const sequential: OnnxConverter<Sequential> = (m, x, g, path) => {
   let y: OnnxValue = x;
   let i = 0;
@@ -123,19 +101,11 @@ registerOnnxConverter(Embedding, embedding);
 registerOnnxConverter(Dropout, identity);
 registerOnnxConverter(Dropout2d, identity);
 registerOnnxConverter(Identity, identity);
-registerOnnxConverter(ReLU, unary('Relu'));
-registerOnnxConverter(Sigmoid, unary('Sigmoid'));
-registerOnnxConverter(Logistic, unary('Sigmoid'));
-registerOnnxConverter(Tanh, unary('Tanh'));
-registerOnnxConverter(Softplus, unary('Softplus'));
-registerOnnxConverter(LeakyReLU, unary<LeakyReLU>('LeakyRelu', (m) => ({ alpha: { float: m.negativeSlope } })));
-registerOnnxConverter(ELU, unary<ELU>('Elu', (m) => ({ alpha: { float: m.alpha } })));
-registerOnnxConverter(GELU, gelu);
-registerOnnxConverter(SiLU, silu);
 registerOnnxConverter(Softmax, unary<Softmax>('Softmax', (m) => ({ axis: m.dim })));
 registerOnnxConverter(LogSoftmax, unary<LogSoftmax>('LogSoftmax', (m) => ({ axis: m.dim })));
 
 export type { OnnxGraphBuilder };
 
-// Registered here so that every importer of the layer converters gets it.
+// Registered here so that every importer of the layer converters gets them.
 import './conv-transpose-converter';
+import './activation-converters';

@@ -1,79 +1,72 @@
-/** Activation layers: each wraps one differentiable op. */
+/**
+ * Activation layers. Those of the activation table (ops/activation-table.ts,
+ * which says how to add one) are one line each, their class made by
+ * activationLayer(); Softmax and LogSoftmax, which take a dim, are written out.
+ */
+import { ActivationEntry, activationEntry, ActivationOpName } from '../../ops/activation-table';
+import { nativeActivation } from '../../ops/activation';
 import type { Tensor } from '../../tensor/tensor';
-import { elu, gelu, leakyRelu, logSoftmax, relu, sigmoid, silu, softmax, softplus, tanh } from '../functional';
+import { logSoftmax, softmax } from '../functional';
 import { Module } from '../module';
 
-export class ReLU extends Module {
-  forward(x: Tensor): Tensor {
-    return relu(x);
-  }
+/** The field an activation's parameter is kept in, as a readonly number. */
+type ParamField<N extends ActivationOpName> = ActivationEntry<N> extends { readonly param: { readonly name: infer P extends string } }
+  ? { readonly [K in P]: number }
+  : unknown;
+
+/** A layer of the activation table: forward applies the activation. */
+export interface ActivationModule extends Module {
+  forward(x: Tensor): Tensor;
 }
 
-export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor {
-    return sigmoid(x);
+/** The base class of activation N's layer: no argument, or its parameter (defaulted as the functional form does). */
+export type ActivationLayerBase<N extends ActivationOpName> = ActivationEntry<N> extends { readonly param: object }
+  ? new (param?: number) => ActivationModule & ParamField<N>
+  : new () => ActivationModule;
+
+/** The base class of the layer of activation `name`: `export class ReLU extends activationLayer('relu') {}`. */
+export function activationLayer<N extends ActivationOpName>(name: N): ActivationLayerBase<N> {
+  const { param } = activationEntry(name);
+  const apply = nativeActivation(name) as (x: Tensor, param?: number) => Tensor;
+  class Activation extends Module {
+    constructor(value?: number) {
+      super();
+      if (param !== undefined) (this as Record<string, unknown>)[param.name] = value ?? param.default;
+    }
+    forward(x: Tensor): Tensor {
+      return param === undefined ? apply(x) : apply(x, (this as Record<string, unknown>)[param.name] as number);
+    }
+    override extraRepr(): string {
+      return param === undefined ? '' : `${param.name}=${(this as Record<string, unknown>)[param.name] as number}`;
+    }
   }
+  return Activation as unknown as ActivationLayerBase<N>;
 }
+
+export class ReLU extends activationLayer('relu') {}
+
+/** 1 / (1 + exp(−x)). */
+export class Sigmoid extends activationLayer('sigmoid') {}
 
 /** The logistic function, another name for Sigmoid. */
 export class Logistic extends Sigmoid {}
 
-export class Tanh extends Module {
-  forward(x: Tensor): Tensor {
-    return tanh(x);
-  }
-}
+export class Tanh extends activationLayer('tanh') {}
 
-/** max(0, x) + slope·min(0, x). */
-export class LeakyReLU extends Module {
-  readonly negativeSlope: number;
-  constructor(negativeSlope = 0.01) {
-    super();
-    this.negativeSlope = negativeSlope;
-  }
-  forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
-  }
-  override extraRepr(): string {
-    return `negativeSlope=${this.negativeSlope}`;
-  }
-}
+/** max(0, x) + negativeSlope·min(0, x); negativeSlope 0.01 by default. */
+export class LeakyReLU extends activationLayer('leakyRelu') {}
 
-/** x for x > 0, alpha·(exp(x) − 1) otherwise. */
-export class ELU extends Module {
-  readonly alpha: number;
-  constructor(alpha = 1) {
-    super();
-    this.alpha = alpha;
-  }
-  forward(x: Tensor): Tensor {
-    return elu(x, this.alpha);
-  }
-  override extraRepr(): string {
-    return `alpha=${this.alpha}`;
-  }
-}
+/** x for x > 0, alpha·(exp(x) − 1) otherwise; alpha 1 by default. */
+export class ELU extends activationLayer('elu') {}
 
 /** x·Φ(x) (the exact, erf form). */
-export class GELU extends Module {
-  forward(x: Tensor): Tensor {
-    return gelu(x);
-  }
-}
+export class GELU extends activationLayer('gelu') {}
 
 /** x·sigmoid(x) (also called swish). */
-export class SiLU extends Module {
-  forward(x: Tensor): Tensor {
-    return silu(x);
-  }
-}
+export class SiLU extends activationLayer('silu') {}
 
 /** log(1 + exp(x)). */
-export class Softplus extends Module {
-  forward(x: Tensor): Tensor {
-    return softplus(x);
-  }
-}
+export class Softplus extends activationLayer('softplus') {}
 
 /** Softmax along `dim` (default the last). */
 export class Softmax extends Module {
