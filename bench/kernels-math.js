@@ -96,7 +96,7 @@ function measureSoftmaxCe(rows, cols) {
   let loss = 0;
   const step = () => {
     loss = d.softmaxCrossEntropy(logits, labels, rows, cols, grad) / rows;
-    d.scalarOp(1 /* MUL */, grad, 1 / rows, grad);
+    d.scalarOp(d.elementwiseOps.scalar.mul, grad, 1 / rows, grad);
   };
   const t = timeCall(step);
   if (!Number.isFinite(loss)) throw new Error('non-finite loss');
@@ -183,17 +183,18 @@ function elementwiseThroughput() {
   const rowShape = Int32Array.from([n / 1024, 1024]);
   const rowA = Int32Array.from([1024, 1]), rowB = Int32Array.from([0, 1]);
   const bias = uniform(1024, 3);
+  const { binary, scalar, unary } = d.elementwiseOps; // op codes by name
   // [name, bytes moved per call, call]
   const cases = [
-    ['add (same shape)', 12 * n, () => d.binaryOp(0, a, contiguous, b, contiguous, out, shape)],
-    ['add (row broadcast)', 8 * n, () => d.binaryOp(0, a, rowA, bias, rowB, out, rowShape)],
-    ['mul by scalar', 8 * n, () => d.scalarOp(1, a, 0.5, out)],
-    ['relu', 8 * n, () => d.unaryOp(5, a, out, 0)],
-    ['relu backward', 12 * n, () => d.unaryBackward(5, a, a, b, out, 0)],
-    ['exp', 8 * n, () => d.unaryOp(2, a, out, 0)],
-    ['sigmoid', 8 * n, () => d.unaryOp(6, a, out, 0)],
-    ['tanh', 8 * n, () => d.unaryOp(7, a, out, 0)],
-    ['gelu', 8 * n, () => d.unaryOp(10, a, out, 0)],
+    ['add (same shape)', 12 * n, () => d.binaryOp(binary.add, a, contiguous, b, contiguous, out, shape)],
+    ['add (row broadcast)', 8 * n, () => d.binaryOp(binary.add, a, rowA, bias, rowB, out, rowShape)],
+    ['mul by scalar', 8 * n, () => d.scalarOp(scalar.mul, a, 0.5, out)],
+    ['relu', 8 * n, () => d.unaryOp(unary.relu, a, out, 0)],
+    ['relu backward', 12 * n, () => d.unaryBackward(unary.relu, a, a, b, out, 0)],
+    ['exp', 8 * n, () => d.unaryOp(unary.exp, a, out, 0)],
+    ['sigmoid', 8 * n, () => d.unaryOp(unary.sigmoid, a, out, 0)],
+    ['tanh', 8 * n, () => d.unaryOp(unary.tanh, a, out, 0)],
+    ['gelu', 8 * n, () => d.unaryOp(unary.gelu, a, out, 0)],
     ['axpy', 12 * n, () => d.axpy(0.5, a, out)],
     ['sumAll', 4 * n, () => d.sumAll(a)],
     ['adam update', 28 * n, () => d.adamUpdate(out, b, m, v, 1e-3, 0.9, 0.999, 1e-8, 0, false, 10)],
