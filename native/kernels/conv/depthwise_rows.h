@@ -32,11 +32,17 @@ const DepthwiseKernels& scalar_depthwise_kernels();
 const DepthwiseKernels& avx2_depthwise_kernels();
 const DepthwiseKernels& avx512_depthwise_kernels();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+const DepthwiseKernels& neon_depthwise_kernels();
+#endif
 
 inline const DepthwiseKernels& depthwise_kernels(Isa isa) {
 #if defined(__x86_64__) || defined(__i386__)
   if (isa == Isa::Avx512) return avx512_depthwise_kernels();
   if (isa == Isa::Avx2) return avx2_depthwise_kernels();
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon_depthwise_kernels();
 #endif
   (void)isa;
   return scalar_depthwise_kernels();

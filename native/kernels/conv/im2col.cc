@@ -31,6 +31,9 @@ void im2col_channels(Isa isa, const Conv2dGeometry& g, const float* image, size_
 #ifdef DENDRITE_IM2COL_HAS_AVX2
   if (has_avx2(isa)) return avx2::im2col_channels(g, image, c0, c1, p0, p1, col, ld);
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon::im2col_channels(g, image, c0, c1, p0, p1, col, ld);
+#endif
   im2col_rows::gather<PortableRows>(g, image, c0, c1, p0, p1, col, ld);
 }
 
@@ -38,6 +41,9 @@ void col2im_channels(Isa isa, const Conv2dGeometry& g, float* col, size_t ld, si
                      size_t p1, float* image_grad, bool zero_first) {
 #ifdef DENDRITE_IM2COL_HAS_AVX2
   if (has_avx2(isa)) return avx2::col2im_channels(g, col, ld, c0, c1, p0, p1, image_grad, zero_first);
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon::col2im_channels(g, col, ld, c0, c1, p0, p1, image_grad, zero_first);
 #endif
   im2col_rows::scatter_add<PortableRows>(g, col, ld, c0, c1, p0, p1, image_grad, zero_first);
 }

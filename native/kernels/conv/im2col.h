@@ -38,4 +38,12 @@ void col2im_channels(const Conv2dGeometry& g, float* col, size_t ld, size_t c0, 
                      float* image_grad, bool zero_first);
 }  // namespace avx2
 
+// The NEON row primitives (im2col_neon.cc; arm64 builds only).
+namespace neon {
+void im2col_channels(const Conv2dGeometry& g, const float* image, size_t c0, size_t c1, size_t p0, size_t p1,
+                     float* col, size_t ld);
+void col2im_channels(const Conv2dGeometry& g, float* col, size_t ld, size_t c0, size_t c1, size_t p0, size_t p1,
+                     float* image_grad, bool zero_first);
+}  // namespace neon
+
 }  // namespace dendrite

@@ -33,12 +33,18 @@ void add_constant(Isa isa, float* row, size_t n, float value) {
 #ifdef DENDRITE_CONV_HAS_AVX2
   if (has_avx2(isa)) return avx2::add_constant(row, n, value);
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon::add_constant(row, n, value);
+#endif
   add_constant_scalar(row, n, value);
 }
 
 double sum_floats(Isa isa, const float* row, size_t n) {
 #ifdef DENDRITE_CONV_HAS_AVX2
   if (has_avx2(isa)) return avx2::sum_floats(row, n);
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon::sum_floats(row, n);
 #endif
   return sum_floats_scalar(row, n);
 }

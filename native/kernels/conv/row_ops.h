@@ -24,4 +24,10 @@ void add_constant(float* row, size_t n, float value);
 double sum_floats(const float* row, size_t n);
 }  // namespace avx2
 
+// NEON (row_ops_neon.cc; arm64 builds only).
+namespace neon {
+void add_constant(float* row, size_t n, float value);
+double sum_floats(const float* row, size_t n);
+}  // namespace neon
+
 }  // namespace dendrite

@@ -91,11 +91,17 @@ const WinogradKernels& scalar_winograd_kernels();
 const WinogradKernels& avx2_winograd_kernels();
 const WinogradKernels& avx512_winograd_kernels();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+const WinogradKernels& neon_winograd_kernels();
+#endif
 
 inline const WinogradKernels& winograd_kernels(Isa isa) {
 #if defined(__x86_64__) || defined(__i386__)
   if (isa == Isa::Avx512) return avx512_winograd_kernels();
   if (isa == Isa::Avx2) return avx2_winograd_kernels();
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon_winograd_kernels();
 #endif
   (void)isa;
   return scalar_winograd_kernels();

@@ -79,6 +79,10 @@ const GemmKernels& avx2_gemm_kernels();
 // a product with m rows.
 const GemmKernels& avx512_gemm_kernels(size_t m);
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+// The 8×12 NEON tile (neon_kernels.h).
+const GemmKernels& neon_gemm_kernels();
+#endif
 
 // The kernels for `isa` (the scalar ones when it is not compiled in), for a
 // product whose C has m rows.
@@ -86,6 +90,9 @@ inline const GemmKernels& gemm_kernels(Isa isa, size_t m) {
 #if defined(__x86_64__) || defined(__i386__)
   if (isa == Isa::Avx512) return avx512_gemm_kernels(m);
   if (isa == Isa::Avx2) return avx2_gemm_kernels();
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon_gemm_kernels();
 #endif
   (void)m;
   return scalar_gemm_kernels();

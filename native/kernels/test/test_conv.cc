@@ -143,6 +143,21 @@ TEST(conv2d_awkward_shapes) {
   check_shape(make(2, 7, 5, 5, 9, 3, 3, 1, 1, 1, 1, 1, 1), seed++);    // one channel too few for Winograd
 }
 
+TEST(conv2d_stride_2_rows_long_enough_for_vector_gathers) {
+  // im2col reads (and col2im adds back) every second input pixel of a row
+  // with vector loads that split even and odd elements, once a row has
+  // enough outputs that the last odd element read is still inside it: output
+  // rows of 5 to 21 pixels, with and without padding, cover the vectors, the
+  // bound and the scalar tail on every ISA.
+  uint64_t seed = 150;
+  //               n  c  h   w  o  kh kw sh sw ph pw dh dw
+  check_shape(make(2, 3, 7, 41, 4, 3, 3, 2, 2, 1, 1, 1, 1), seed++);  // ow 21
+  check_shape(make(1, 2, 5, 18, 3, 2, 2, 1, 2, 0, 0, 1, 1), seed++);  // ow 9
+  check_shape(make(2, 2, 4, 34, 3, 1, 1, 2, 2, 0, 0, 1, 1), seed++);  // 1×1: ow 17
+  check_shape(make(1, 3, 6, 11, 2, 3, 1, 1, 2, 0, 1, 1, 1), seed++);  // ow 7
+  check_shape(make(2, 2, 3, 9, 5, 1, 3, 1, 2, 0, 0, 1, 1), seed++);   // ow 4: the tail alone
+}
+
 TEST(conv2d_chunked_batches_and_tiled_images) {
   // Several chunks of whole images (2 per chunk, 7 images).
   Conv2dGeometry g = make(7, 2, 64, 70, 3, 5, 5, 1, 1, 2, 2, 1, 1);

@@ -1,6 +1,7 @@
 // gemm_f32 against a double-precision reference over a grid of awkward
 // shapes, both operand orientations, alpha/beta variants, every ISA this CPU
 // runs, and 1 and 2 threads.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -10,6 +11,7 @@
 
 #include "context.h"
 #include "gemm/gemm.h"
+#include "gemm/gemm_kernels.h"
 #include "test_harness.h"
 
 using namespace dendrite;
@@ -291,6 +293,99 @@ TEST(gemm_batched_overlapping_outputs_accumulate_in_order) {
       for (size_t e = 0; e < batch; ++e)
         for (size_t p = 0; p < k; ++p) want += a[e * m * k + i * k + p];
       for (size_t j = 0; j < n; ++j) CHECK(c[i * n + j] == want) << isa_name(isa) << " (" << i << "," << j << ")";
+    }
+  }
+}
+
+TEST(gemm_packed_path_every_edge_of_the_tiles) {
+  // m = 33..40 and n = 36..47 leave every remainder of the 6-, 8- and
+  // 12-row tiles and of the 12-, 16- and 32-column ones (m > 32: the packed
+  // path whatever the orientation of B).
+  ThreadPool pool2(2);
+  Workspace ws;
+  const size_t depths[] = {3, 12, 67};
+  uint32_t seed = 5000;
+  for (size_t m = 33; m <= 40; ++m) {
+    for (size_t n = 36; n <= 47; ++n) {
+      const size_t i = (m - 33) * 12 + (n - 36);
+      Shape s{m, n, depths[i % 3], bool(i & 1), bool((i >> 1) & 1), 1.0f, 0.0f, i % 3, (i + 1) % 3, i % 2};
+      if (i % 5 == 0) s.beta = -0.5f;
+      check_shape(s, seed++, pool2, ws);
+    }
+  }
+}
+
+TEST(gemm_micro_kernels_write_exactly_their_edge_tiles) {
+  // Every kernel table of every ISA, called directly on every tile size
+  // mr × nr up to its MR × NR: only C[0:mr, 0:nr] may change, beta == 0 must
+  // not read C (it holds NaN), and the packers must zero the lanes past the
+  // edge for both orientations of each operand.
+  std::mt19937 rng(77);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  const double eps = std::ldexp(1.0, -24);
+  for (Isa isa : dendrite_test::supported_isas()) {
+    std::vector<const gemm::GemmKernels*> tables;
+    for (size_t m : {6, 8, 12}) {
+      const gemm::GemmKernels* t = &gemm::gemm_kernels(isa, m);
+      if (std::find(tables.begin(), tables.end(), t) == tables.end()) tables.push_back(t);
+    }
+    for (const gemm::GemmKernels* t : tables) {
+      const size_t MR = t->mr, NR = t->nr, ldc = NR + 5;
+      int bad = 0;
+      for (size_t mr = 1; mr <= MR; ++mr) {
+        for (size_t nr = 1; nr <= NR; ++nr) {
+          const size_t kc = size_t{1} + (mr * 7 + nr * 3) % 9;  // 1..9: every remainder of a 4-step unroll
+          const bool ta = (mr + nr) & 1, tb = (mr + kc) & 1;
+          const bool beta_zero = (mr * nr) % 3 == 0;
+          const float alpha = 1.5f, beta = beta_zero ? 0.0f : -0.75f;
+          // op(A) mr×kc and op(B) kc×nr, stored with a leading dimension one wider.
+          const size_t lda = (ta ? mr : kc) + 1, ldb = (tb ? kc : nr) + 1;
+          std::vector<float> a((ta ? kc : mr) * lda), b((tb ? nr : kc) * ldb);
+          for (float& v : a) v = dist(rng);
+          for (float& v : b) v = dist(rng);
+          // Packed panels 64-byte aligned, as the drivers' workspace gives them.
+          std::vector<float> a_store(MR * kc + gemm::kPackSlack + 16), b_store(NR * kc + gemm::kPackSlack + 16);
+          auto aligned = [](std::vector<float>& v) {
+            return v.data() + (16 - reinterpret_cast<uintptr_t>(v.data()) / sizeof(float) % 16) % 16;
+          };
+          float* a_pack = aligned(a_store);
+          float* b_pack = aligned(b_store);
+          t->pack_a(gemm::Operand{a.data(), lda, ta}, mr, kc, a_pack);
+          t->pack_b(gemm::Operand{b.data(), ldb, tb}, kc, nr, b_pack);
+          std::vector<float> c((MR + 1) * ldc);
+          for (size_t e = 0; e < c.size(); ++e) {
+            const bool inside = e / ldc < mr && e % ldc < nr;
+            c[e] = !inside ? 12345.0f : beta_zero ? std::numeric_limits<float>::quiet_NaN() : dist(rng);
+          }
+          const std::vector<float> c0 = c;
+          t->micro_kernel(kc, a_pack, b_pack, c.data(), ldc, alpha, beta, mr, nr, a_pack, b_pack);
+          for (size_t e = 0; e < c.size(); ++e) {
+            const size_t i = e / ldc, j = e % ldc;
+            bool ok;
+            if (i >= mr || j >= nr) {
+              ok = c[e] == 12345.0f;
+            } else {
+              double sum = 0.0, abs_sum = 0.0;
+              for (size_t p = 0; p < kc; ++p) {
+                const double av = ta ? a[p * lda + i] : a[i * lda + p];
+                const double bv = tb ? b[j * ldb + p] : b[p * ldb + j];
+                sum += av * bv;
+                abs_sum += std::fabs(av * bv);
+              }
+              const double cv = beta_zero ? 0.0 : double(c0[e]);
+              const double want = double(alpha) * sum + double(beta) * cv;
+              const double bound = 2.0 * double(kc + 1) * eps * double(alpha) * abs_sum + 2.0 * eps * std::fabs(beta * cv);
+              ok = std::isfinite(c[e]) && std::fabs(double(c[e]) - want) <= bound;
+            }
+            if (!ok && bad++ < 3) {
+              CHECK(false) << isa_name(isa) << " tile " << MR << "x" << NR << " mr=" << mr << " nr=" << nr
+                           << " kc=" << kc << " ta=" << ta << " tb=" << tb << " beta=" << beta << " at (" << i
+                           << "," << j << "): got " << c[e];
+            }
+          }
+        }
+      }
+      CHECK(bad == 0) << isa_name(isa) << " tile " << MR << "x" << NR << ": " << bad << " bad elements";
     }
   }
 }
