@@ -4,7 +4,7 @@
  * same pass); with class weights, an ignored label or label smoothing it is
  * logSoftmax followed by nllLoss, which picks log-probabilities directly.
  */
-import { ScalarOpCode } from '../bindings/elementwise';
+import { scalarOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32, allocZeros, release } from '../tensor/alloc';
 import { formatShape, shapesEqual } from '../tensor/shape';
@@ -98,7 +98,7 @@ const crossEntropyDef: OpDef<CrossEntropyAttrs, Float32Array> = {
   },
   backward(g, { inputs: [x], attrs: a, saved: grad }) {
     const gx = allocFloat32(grad.length);
-    if (gx.length > 0) native().scalarOp(ScalarOpCode.MUL, grad, g._f32('crossEntropy')[0] * a.scale, gx);
+    if (gx.length > 0) native().scalarOp(scalarOpCode('mul'), grad, g._f32('crossEntropy')[0] * a.scale, gx);
     return [wrap(gx, x.shape)];
   },
   free: (grad) => release(grad),

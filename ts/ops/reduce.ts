@@ -5,7 +5,7 @@
  * is the output gradient broadcast back; of max/min, it goes to the position
  * that won (the first, on ties).
  */
-import { UnaryOpCode } from '../bindings/elementwise';
+import { unaryOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32, allocInt32, allocZeros, release } from '../tensor/alloc';
 import { formatShape, normalizeAxis, numel, Shape } from '../tensor/shape';
@@ -100,7 +100,7 @@ function extremum(x: Tensor, p: ExtremumPlan, out: Float32Array, op: string): In
   let data = x._f32(op);
   if (p.negate) {
     const negated = allocFloat32(data.length);
-    native().unaryOp(UnaryOpCode.NEG, data, negated, 0);
+    native().unaryOp(unaryOpCode('neg'), data, negated, 0);
     data = negated;
   }
   if (indices.length > 0) native().reduceMax(data, outer, len, inner, out, indices);

@@ -1,21 +1,24 @@
 /**
  * Unary elementwise math. Every unary op runs one native kernel forward and
- * one backward (unaryBackward computes gy·f'(x) from x and y for every op
- * code), so an entry is just its name and op code.
+ * one backward (unaryBackward computes gy·f'(x) from x and y for every op),
+ * so an op is just its name in UNARY_OPS (ts/bindings/elementwise.ts): the
+ * name of its kernel and of its graph node.
  */
-import { UnaryOpCode } from '../bindings/elementwise';
+import { UnaryOpCode, UnaryOpName, unaryOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32 } from '../tensor/alloc';
 import { Tensor, wrap } from '../tensor/tensor';
 import { checkTensor } from './checks';
 import { apply, OpDef } from './define';
 
-const defs = new Map<string, OpDef<number>>();
+const defs = new Map<UnaryOpName, OpDef<number>>();
 
 /** The op definition of a unary kernel (param: slope or alpha for the ops that take one). */
-export function unaryDef(name: string, code: UnaryOpCode): OpDef<number> {
+export function unaryDef(name: UnaryOpName): OpDef<number> {
   let def = defs.get(name);
   if (def === undefined) {
+    // Made on first use, so the addon's code for the op is known by then.
+    const code = unaryOpCode(name);
     def = {
       name,
       shape: ([x]) => x.shape,
@@ -38,31 +41,19 @@ function unaryGrad(code: UnaryOpCode, x: Tensor, y: Tensor, g: Tensor, param: nu
 }
 
 /** Runs unary op `name` on x. */
-export function unary(name: string, code: UnaryOpCode, x: Tensor, param = 0): Tensor {
+export function unary(name: UnaryOpName, x: Tensor, param = 0): Tensor {
   checkTensor(x, name, 'input', 'float32');
-  return apply(unaryDef(name, code), [x], param);
+  return apply(unaryDef(name), [x], param);
 }
 
-/** The math table: name → native op code. */
-export const unaryTable = {
-  neg: UnaryOpCode.NEG,
-  abs: UnaryOpCode.ABS,
-  exp: UnaryOpCode.EXP,
-  log: UnaryOpCode.LOG,
-  sqrt: UnaryOpCode.SQRT,
-  sign: UnaryOpCode.SIGN,
-  square: UnaryOpCode.SQUARE,
-  reciprocal: UnaryOpCode.RECIPROCAL,
-} as const;
-
-export const neg = (x: Tensor): Tensor => unary('neg', unaryTable.neg, x);
-export const abs = (x: Tensor): Tensor => unary('abs', unaryTable.abs, x);
-export const exp = (x: Tensor): Tensor => unary('exp', unaryTable.exp, x);
+export const neg = (x: Tensor): Tensor => unary('neg', x);
+export const abs = (x: Tensor): Tensor => unary('abs', x);
+export const exp = (x: Tensor): Tensor => unary('exp', x);
 /** Natural logarithm. */
-export const log = (x: Tensor): Tensor => unary('log', unaryTable.log, x);
-export const sqrt = (x: Tensor): Tensor => unary('sqrt', unaryTable.sqrt, x);
+export const log = (x: Tensor): Tensor => unary('log', x);
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x);
 /** -1, 0 or 1 (gradient 0). */
-export const sign = (x: Tensor): Tensor => unary('sign', unaryTable.sign, x);
-export const square = (x: Tensor): Tensor => unary('square', unaryTable.square, x);
+export const sign = (x: Tensor): Tensor => unary('sign', x);
+export const square = (x: Tensor): Tensor => unary('square', x);
 /** 1 / x. */
-export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', unaryTable.reciprocal, x);
+export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x);

@@ -9,7 +9,7 @@
  * PyTorch's weight_decay does.
  */
 import { native } from '../native';
-import { ScalarOpCode } from '../bindings/elementwise';
+import { scalarOpCode } from '../bindings/elementwise';
 import { Tensor } from '../tensor/tensor';
 import { rejectUnknownOptions } from '../options';
 
@@ -74,7 +74,7 @@ export function clipGradNorm(params: Iterable<Tensor> | Tensor, maxNorm: number,
     return norm;
   }
   const coefficient = maxNorm / (norm + 1e-6);
-  if (coefficient < 1) for (const g of grads) native().scalarOp(ScalarOpCode.MUL, g, coefficient, g);
+  if (coefficient < 1) for (const g of grads) native().scalarOp(scalarOpCode('mul'), g, coefficient, g);
   return norm;
 }
 

@@ -5,7 +5,7 @@
  * are one fused native pass per parameter (applyRegularizer).
  */
 import { native } from '../native';
-import { ScalarOpCode } from '../bindings/elementwise';
+import { scalarOpCode } from '../bindings/elementwise';
 import { allocZeros } from '../tensor/alloc';
 import { Tensor, wrap } from '../tensor/tensor';
 import { apply, OpDef } from '../ops/define';
@@ -35,7 +35,7 @@ const penaltyDef: OpDef<PenaltyAttrs> = {
       // With g >= 0 (the usual g = 1) the scale folds into the coefficients; otherwise one more pass.
       const s = scale >= 0 ? scale : 1;
       native().applyRegularizer(p._f32('regularizationPenalty'), gp, l1 * s, l2 * s);
-      if (scale < 0) native().scalarOp(ScalarOpCode.MUL, gp, scale, gp);
+      if (scale < 0) native().scalarOp(scalarOpCode('mul'), gp, scale, gp);
       return wrap(gp, p.shape);
     });
   },
