@@ -1,10 +1,18 @@
 #!/usr/bin/env node
 /**
- * W8: inference latency of W6's MLP and W7's CNN, batch 1 and 64, eval mode
- * without the graph: median microseconds per call from JavaScript, beside
- * PyTorch (bench/infer_torch.py, OMP_WAIT_POLICY=PASSIVE) from Python.
+ * W8: inference latency of W6's MLP and W7's CNN, batch 1 and 64, evaluation
+ * mode: median microseconds per call from JavaScript, through
+ *   - dendrite's inference session (dd.compileForInference(model).run(x)),
+ *   - dendrite's plain forward (model.call(x) under dd.noGrad),
+ *   - dd.predict(model, x) (async; it uses the session),
+ *   - onnxruntime-node on the model dd.io.toOnnx exports (await session.run),
+ * all in this process, their calls interleaved so that each sees the same
+ * machine; and PyTorch (bench/infer_torch.py, OMP_WAIT_POLICY=PASSIVE) from
+ * Python, run just before. Each call is timed by the wall clock (what a
+ * caller waits) and by the process's CPU time (user + system, all threads:
+ * what it costs, less sensitive to other programs on a busy machine).
  *
- *   node bench/infer.js [--threads 1,2] [--reps 200] [--no-reference]
+ *   node bench/infer.js [--threads 1,2] [--reps 200] [--no-reference] [--json]
  *
  * Run `npx tsc -p .` first.
  */
@@ -16,24 +24,37 @@ const { parseOptions } = require('./lib/args');
 
 const USAGE = `Usage: node bench/infer.js [options]
 
-  --threads LIST    thread counts, each run by both sides (default 1,2)
+  --threads LIST    thread counts, each run by every side (default 1,2)
   --reps N          timed calls per figure (default 200)
-  --no-reference    skip PyTorch
+  --no-reference    skip onnxruntime-node and PyTorch
+  --json            one JSON object instead of the table
   -h, --help        this text
 
-Needs dist/ (npx tsc -p .). PyTorch: /usr/bin/python3 with torch (bench/infer_torch.py).
+Needs dist/ (npx tsc -p .). References: onnxruntime-node (a devDependency) and
+/usr/bin/python3 with torch (bench/infer_torch.py); each is reported missing when absent.
 `;
 const { values } = parseOptions(USAGE, {
   threads: { type: 'string', default: '1,2' },
   reps: { type: 'string', default: '200' },
   'no-reference': { type: 'boolean', default: false },
+  json: { type: 'boolean', default: false },
 });
 
 const repo = path.join(__dirname, '..');
 const dd = require(path.join(repo, 'dist', 'index.js'));
-const { fashionMlp, fashionCnn } = require(path.join(repo, 'dist', 'cli.js'));
 const reps = Number(values.reps);
+const threadCounts = values.threads.split(',').map(Number);
+if (!Number.isInteger(reps) || reps < 1) {
+  process.stderr.write(`infer.js: --reps must be a positive integer, got ${values.reps}\n`);
+  process.exit(2);
+}
+if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1)) {
+  process.stderr.write(`infer.js: --threads must list positive integers, got ${values.threads}\n`);
+  process.exit(2);
+}
 const python = fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const MODELS = [['mlp', dd.models.fashionMlp], ['cnn', dd.models.fashionCnn]];
+const BATCHES = [1, 64];
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,20 +62,13 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-function ours(make, batch) {
-  dd.manualSeed(0);
-  const model = make().eval();
-  const x = dd.rand([batch, 1, 28, 28]).mul(2).sub(1);
-  return dd.noGrad(() => {
-    for (let i = 0; i < Math.max(3, reps / 10); i++) model.call(x);
-    const ts = [];
-    for (let i = 0; i < reps; i++) {
-      const t = process.hrtime.bigint();
-      model.call(x);
-      ts.push(Number(process.hrtime.bigint() - t) / 1000);
-    }
-    return median(ts);
-  });
+function loadOrt() {
+  if (values['no-reference']) return { error: 'skipped' };
+  try {
+    return { ort: require('onnxruntime-node') };
+  } catch (e) {
+    return { error: `onnxruntime-node unavailable (${String(e.message).split('\n')[0]})` };
+  }
 }
 
 function torch(threads) {
@@ -63,22 +77,118 @@ function torch(threads) {
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
     encoding: 'utf8',
   });
-  if (r.status !== 0) return { error: `reference unavailable (${(r.stderr || '').trim().split('\n').pop()})` };
+  if (r.status !== 0) return { error: `PyTorch unavailable (${(r.stderr || '').trim().split('\n').pop()})` };
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-console.log(`dendrite ${dd.backendInfo().isa}; median µs per call over ${reps} calls`);
-console.log('| model | batch | threads | dendrite µs | PyTorch µs | PyTorch/dendrite |');
-console.log('|---|---|---|---|---|---|');
-for (const threads of values.threads.split(',').map(Number)) {
-  dd.setNumThreads(threads);
-  const ref = torch(threads);
-  for (const [name, make] of [['mlp', fashionMlp], ['cnn', fashionCnn]]) {
-    for (const batch of [1, 64]) {
-      const a = ours(make, batch);
-      const b = ref.error ? NaN : ref[name][String(batch)];
-      const refText = ref.error ? ref.error : b.toFixed(1);
-      console.log(`| ${name.toUpperCase()} | ${batch} | ${threads} | ${a.toFixed(1)} | ${refText} | ${ref.error ? 'n/a' : (b / a).toFixed(2)} |`);
+const microseconds = (t0) => Number(process.hrtime.bigint() - t0) / 1000;
+
+/**
+ * Median µs per call of each variant, by the wall clock and in CPU time, the
+ * calls interleaved (one of each per round, the order rotating) after
+ * max(3, reps/10) warm-up rounds: { wall: { name: µs }, cpu: { name: µs } }.
+ */
+async function interleaved(variants) {
+  const names = Object.keys(variants);
+  const wall = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu = Object.fromEntries(names.map((n) => [n, []]));
+  const warm = Math.max(3, Math.round(reps / 10));
+  for (let round = 0; round < warm + reps; round++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length];
+      const c0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      await variants[name]();
+      const t = microseconds(t0);
+      const c = process.cpuUsage(c0);
+      if (round >= warm) {
+        wall[name].push(t);
+        cpu[name].push(c.user + c.system);
+      }
     }
   }
+  const medians = (times) => Object.fromEntries(names.map((n) => [n, median(times[n])]));
+  return { wall: medians(wall), cpu: medians(cpu) };
 }
+
+/** The largest |a − b| between two outputs, for a line saying the variants agree. */
+function maxDifference(a, b) {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
+}
+
+async function measure(threads, ort) {
+  dd.setNumThreads(threads);
+  const rows = [];
+  for (const [name, make] of MODELS) {
+    dd.manualSeed(0);
+    const model = make().eval();
+    const session = dd.compileForInference(model, { inputShape: [1, 28, 28] });
+    const ortSession = ort.ort
+      ? await ort.ort.InferenceSession.create(dd.io.toOnnx(model, { inputShape: [1, 28, 28] }), {
+          intraOpNumThreads: threads, interOpNumThreads: 1,
+        })
+      : null;
+    for (const batch of BATCHES) {
+      const x = dd.rand([batch, 1, 28, 28]).mul(2).sub(1);
+      const variants = {
+        session: () => session.run(x),
+        forward: () => dd.noGrad(() => model.call(x)),
+        predict: () => dd.predict(model, x, { batchSize: batch }),
+      };
+      let agreement = maxDifference(session.run(x).data, dd.noGrad(() => model.call(x)).data);
+      if (ortSession) {
+        const feeds = { input: new ort.ort.Tensor('float32', x.data.slice(), [batch, 1, 28, 28]) };
+        variants.onnxruntime = () => ortSession.run(feeds);
+        agreement = Math.max(agreement, maxDifference(session.run(x).data, (await ortSession.run(feeds)).output.data));
+      }
+      const { wall, cpu } = await interleaved(variants);
+      rows.push({ model: name, batch, threads, ...wall, cpu, agreement });
+    }
+  }
+  return rows;
+}
+
+async function main() {
+  const ort = loadOrt();
+  const all = [];
+  for (const threads of threadCounts) {
+    const ref = torch(threads);
+    for (const row of await measure(threads, ort)) {
+      row.pytorch = ref.error ? null : ref[row.model][String(row.batch)];
+      all.push(row);
+    }
+    if (ref.error && !values.json) console.error(ref.error);
+  }
+  if (ort.error && !values.json) console.error(ort.error);
+  if (values.json) {
+    console.log(JSON.stringify({ isa: dd.backendInfo().isa, reps, rows: all, ortError: ort.error ?? null }));
+    return;
+  }
+  const f = (v) => (v === undefined || v === null ? 'n/a' : v.toFixed(1));
+  const ratio = (ref, ours) => (ref === undefined || ref === null ? 'n/a' : (ref / ours).toFixed(2));
+  console.log(`dendrite ${dd.backendInfo().isa}; median µs per call over ${reps} interleaved calls`);
+  console.log('| model | batch | threads | dendrite session µs | onnxruntime µs | onnxruntime/session | forward µs | predict µs | PyTorch µs | PyTorch/session |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of all) {
+    console.log(
+      `| ${r.model.toUpperCase()} | ${r.batch} | ${r.threads} | ${f(r.session)} | ${f(r.onnxruntime)} | ${ratio(r.onnxruntime, r.session)} | ` +
+        `${f(r.forward)} | ${f(r.predict)} | ${f(r.pytorch)} | ${ratio(r.pytorch, r.session)} |`,
+    );
+  }
+  console.log('\nThe same calls in CPU time of the process (user + system, every thread), median µs per call:');
+  console.log('| model | batch | threads | session | onnxruntime | onnxruntime/session | forward | predict |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of all) {
+    const c = r.cpu;
+    console.log(`| ${r.model.toUpperCase()} | ${r.batch} | ${r.threads} | ${f(c.session)} | ${f(c.onnxruntime)} | ${ratio(c.onnxruntime, c.session)} | ${f(c.forward)} | ${f(c.predict)} |`);
+  }
+  const worst = Math.max(...all.map((r) => r.agreement));
+  console.log(`\nLargest difference between the session's outputs and the forward's${ort.ort ? ' and onnxruntime\'s' : ''}: ${worst.toExponential(1)}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

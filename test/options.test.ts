@@ -96,6 +96,8 @@ const STRICT: Record<string, () => unknown> = {
   'dd.fit': () => dd.fit(linear(), samples(), withBad({ optimizer: sgd(), loss: 'crossEntropy' as const, verbose: 0 as const })),
   'dd.evaluate': () => dd.evaluate(linear(), samples(), BAD),
   'dd.predict': () => dd.predict(linear(), dd.rand([2, 2]), BAD),
+  'dd.compileForInference': () => dd.compileForInference(linear(), BAD),
+  'dd.InferenceSession': () => new dd.InferenceSession(linear(), BAD),
   'dd.fitInWorker': () => dd.fitInWorker(linear(), samples(), withBad({ optimizer: { type: 'SGD' as const, lr: 0.1 } })),
   'dd.fitInWorker#optimizerConfig': () => dd.fitInWorker(linear(), samples(), { optimizer: withBad({ type: 'SGD' as const, lr: 0.1 }) }),
   'dd.createInferencePool': () => dd.createInferencePool(linear(), BAD),

@@ -14,6 +14,8 @@ export { manualSeed, getRngState, setRngState, rand, randn, randint, randperm, r
 export type { RngState } from './tensor/random';
 export { memoryStats, emptyCache, setPoolLimit } from './tensor/pool';
 export type { PoolStats } from './tensor/pool';
+export * as memory from './memory';
+export type { MemoryStats } from './memory';
 
 // Autograd.
 export { noGrad, enableGrad, isGradEnabled, setGradEnabled } from './autograd/grad-mode';
@@ -44,6 +46,10 @@ export type {
   LossSpecFor, LossWeightsFor, MetricsFor, Awaitable,
 } from './train';
 export type { Operand } from './tensor/methods';
+
+// Models compiled for inference: fused kernels, buffers planned once per input shape.
+export { compileForInference, InferenceSession } from './infer';
+export type { CompileOptions } from './infer';
 
 // Work off the caller's thread: training jobs, inference pools, tensors across threads.
 export * from './workers';

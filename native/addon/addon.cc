@@ -38,6 +38,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_softmax(env, exports);
   register_optim(env, exports);
   register_norm(env, exports);
+  register_infer(env, exports);
+  register_memory(env, exports);
   return exports;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "context.h"
+#include "weak_watches.h"
 
 namespace dendrite::addon {
 
@@ -17,6 +18,7 @@ struct AddonData {
   Isa isa;
   ThreadPool pool;
   Workspace workspace;
+  WeakWatches weak_watches;
   int64_t reported_external_bytes = 0;
 
   Context context() {

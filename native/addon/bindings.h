@@ -21,5 +21,7 @@ void register_reduce(Napi::Env env, Napi::Object exports);
 void register_softmax(Napi::Env env, Napi::Object exports);
 void register_optim(Napi::Env env, Napi::Object exports);
 void register_norm(Napi::Env env, Napi::Object exports);
+void register_infer(Napi::Env env, Napi::Object exports);
+void register_memory(Napi::Env env, Napi::Object exports);
 
 }  // namespace dendrite::addon

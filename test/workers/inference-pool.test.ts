@@ -14,9 +14,13 @@ function cnn(seed: number) {
   );
 }
 
-/** The model's eval-mode output, computed here. */
+/**
+ * The model's eval-mode output, computed here as the workers compute it:
+ * through the model's inference session (whose outputs test/infer checks
+ * against the forward's).
+ */
 function expected(model: dd.nn.Module, x: dd.Tensor): Float32Array {
-  return dd.noGrad(() => dd.nn.withMode(model, false, () => model.forward(x))).data;
+  return dd.compileForInference(model).run(x).data;
 }
 
 const pools: dd.InferencePool[] = [];

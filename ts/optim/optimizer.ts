@@ -128,7 +128,8 @@ export abstract class Optimizer<H extends BaseHyper = BaseHyper> {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null || p.grad === undefined) continue;
-        let grad = p.grad.data as Float32Array;
+        // _f32, not .data: reading a gradient for the update does not hand its memory to user code, so it can still be recycled.
+        let grad = p.grad._f32(`${this.constructor.name}.step`);
         if (grad.length !== p.data.length) {
           throw new RangeError(`${this.constructor.name}.step: a gradient has ${grad.length} elements for a parameter of ${p.data.length}`);
         }

@@ -1,10 +1,11 @@
 /**
- * Where ops get memory. Every op output and temporary comes from the pool.
+ * Where ops get memory. Every op output and temporary comes from the memory
+ * cache (ts/memory/), which reuses the memory of dead buffers.
  * Inside an allocation scope (autograd opens one around each backward rule)
  * the buffers are also recorded, so that afterwards every one of them the
- * rule did not return as a gradient can go back to the pool.
+ * rule did not return as a gradient can go back to the cache.
  */
-import { pool } from './pool';
+import { memoryCache as pool } from '../memory/instance';
 
 export type Scoped = Float32Array | Int32Array | Uint8Array;
 
@@ -28,14 +29,21 @@ export function allocUint8(n: number): Uint8Array {
   return b;
 }
 
-/** A zero-filled float buffer. */
+/** A zero-filled float buffer (fresh memory is zero already: only a reused one is cleared). */
 export function allocZeros(n: number): Float32Array {
-  const b = allocFloat32(n);
-  b.fill(0);
+  const b = pool.takeZeroedFloat32(n);
+  if (current !== null) current.push(b);
   return b;
 }
 
-/** Returns a buffer known to be dead to the pool. */
+/** A zero-filled int32 buffer. */
+export function allocZerosInt32(n: number): Int32Array {
+  const b = pool.takeZeroedInt32(n);
+  if (current !== null) current.push(b);
+  return b;
+}
+
+/** Returns a buffer known to be dead to the cache. */
 export function release(buffer: Scoped | null | undefined): void {
   if (buffer) pool.give(buffer);
 }

@@ -1,5 +1,5 @@
 /** Tensor creation: from JS data, and filled with constants or ranges. */
-import { allocFloat32, allocInt32 } from './alloc';
+import { allocFloat32, allocInt32, allocZeros, allocZerosInt32 } from './alloc';
 import { checkDType, DType, TypedData } from './dtype';
 import { flattenInto, inferShape } from './nested';
 import { checkShape, describe, formatShape, MAX_NUMEL, numel } from './shape';
@@ -141,8 +141,14 @@ function filled(shape: readonly number[], value: number, options: TensorOptions 
   if (typeof value !== 'number') throw new TypeError(`${op}: value must be a number, got ${describe(value)}`);
   const dtype = opts.dtype ?? 'float32';
   if (dtype === 'int32') checkIntegers([value], op);
-  const out = alloc(dtype, numel(s));
-  out.fill(value);
+  let out: TypedData;
+  if (value === 0 && !Object.is(value, -0)) {
+    // Fresh memory is zero already; writing zeros would only fault its pages in.
+    out = dtype === 'int32' ? allocZerosInt32(numel(s)) : allocZeros(numel(s));
+  } else {
+    out = alloc(dtype, numel(s));
+    out.fill(value);
+  }
   return leaf(out, s, opts, op);
 }
 

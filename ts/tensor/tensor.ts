@@ -13,6 +13,7 @@ import { formatTensor } from './format';
 import { NestedArray, toNested } from './nested';
 import { formatShape, numel, Shape } from './shape';
 import { Storage } from './storage';
+import { memoryCache } from '../memory/instance';
 
 export class Tensor {
   /** Sizes of the axes. */
@@ -71,6 +72,8 @@ export class Tensor {
     }
     const data = this._typed();
     this._storage.pinned = true;
+    // User code may now reach this memory through views of the array: never recycle it.
+    memoryCache.expose(data);
     return data as Float32Array;
   }
 
@@ -81,6 +84,7 @@ export class Tensor {
     }
     const data = this._typed();
     this._storage.pinned = true;
+    memoryCache.expose(data);
     return data as Int32Array;
   }
 

@@ -1,9 +1,8 @@
 /** predict: the model's outputs for every row of x, in evaluation mode, without recording the graph. */
 import type { Tensor } from '../tensor/tensor';
-import { noGrad } from '../autograd/grad-mode';
 import { concat } from '../ops';
 import type { AnyModule, ModuleOutput } from '../nn/module';
-import { withMode } from '../nn/mode';
+import { evaluationForward } from '../infer/session';
 import { TensorOrArray, takeRows, toTensor } from './batches';
 import { checkBatchSize } from './evaluate';
 import { Layout, OutputOf, describeLayout, mapLeaves, outputLayout, partsOf, sameLayout } from './outputs';
@@ -28,21 +27,20 @@ export async function predict<M extends AnyModule>(model: M, input: TensorOrArra
   const batchSize = checkBatchSize(options.batchSize ?? 32, where);
   if (x.shape.length === 0) throw new RangeError(`${where}: x needs a first (sample) dimension`);
   const n = x.shape[0];
+  // Each batch in evaluation mode (for that call only: a fit on the same model meanwhile keeps
+  // its dropout) without the graph, through the model's inference session when it has one.
+  const forward = evaluationForward(model);
+  if (n <= batchSize) {
+    const out = forward(x);
+    outputLayout(out, where);
+    return out as OutputOf<M>;
+  }
   const outputs: ModuleOutput[] = [];
   const yielder = new EventLoopYielder();
-  // Evaluation mode for this call only (its awaits included): a fit on the same model meanwhile keeps its dropout.
-  await withMode(model, false, () =>
-    noGrad(async () => {
-      if (n <= batchSize) {
-        outputs.push(model.call(x));
-        return;
-      }
-      for (let start = 0; start < n; start += batchSize) {
-        outputs.push(model.call(takeRows(x, start, Math.min(n, start + batchSize))));
-        await yielder.maybeYield();
-      }
-    }),
-  );
+  for (let start = 0; start < n; start += batchSize) {
+    outputs.push(forward(takeRows(x, start, Math.min(n, start + batchSize))));
+    await yielder.maybeYield();
+  }
   if (outputs.length === 0) throw new RangeError(`${where}: x has no samples`);
   const layout = outputLayout(outputs[0], where);
   if (outputs.length === 1) return outputs[0] as OutputOf<M>;

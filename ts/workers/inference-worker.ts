@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'worker_threads';
 import { setNumThreads } from '../backend';
-import { noGrad } from '../autograd/grad-mode';
+import { evaluationForward } from '../infer/session';
 import { buildLayers } from '../io/model-description';
 import type { AnyModule, Module } from '../nn/module';
 import { Tensor } from '../tensor/tensor';
@@ -41,7 +41,8 @@ function handle(m: HostToInferenceWorker): void {
       return;
     }
     const x = asTensor(m.data, m.shape);
-    const out: unknown = noGrad(() => (model as AnyModule).call(x));
+    // Through the model's inference session (fused kernels, buffers kept between batches of one shape).
+    const out: unknown = evaluationForward(model as AnyModule)(x);
     if (!(out instanceof Tensor)) {
       throw new TypeError('the model returns several outputs (an array or a record); an inference pool serves models with one output tensor (dd.predict handles several)');
     }

@@ -7,6 +7,7 @@
  * `transferList` lists the buffers a message can move instead of copying.
  */
 import { types } from 'util';
+import { memoryCache } from '../memory/instance';
 import { asTensor } from '../tensor/create';
 import type { DType } from '../tensor/dtype';
 import { numel } from '../tensor/shape';
@@ -26,6 +27,8 @@ export type StateDictMessage = Record<string, TensorMessage>;
 /** The plain form of `t`; with copy (the default) its own fresh memory, so the message can be transferred. */
 export function tensorToMessage(t: Tensor, copy = true): TensorMessage {
   const typed = t._typed() as Float32Array | Int32Array;
+  // Without a copy the message hands out the tensor's own memory: never recycle it.
+  if (!copy) memoryCache.expose(typed);
   return { shape: [...t.shape], dtype: t.dtype, data: copy ? typed.slice() : typed };
 }
 

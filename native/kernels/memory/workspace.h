@@ -68,6 +68,12 @@ enum WorkspacePurpose : uint32_t {
   kWsDepthwisePlanes = 25,
   kWsDepthwisePartials = 26,
   kWsReduce = 32,
+  kWsInferFilters = 40,
+  kWsInferTiles = 41,
+  kWsInferProducts = 42,
+  kWsInferRows = 43,
+  kWsInferPlanes = 44,
+  kWsInferPadded = 45,
 };
 
 }  // namespace dendrite
