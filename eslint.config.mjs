@@ -31,7 +31,7 @@ const unusedVars = {
 export default tseslint.config(
   {
     // Build outputs, generated API pages and installed dependencies.
-    ignores: ['dist/**', 'docs/api/**', 'build/**', 'build-cmake/**', 'build-sanitize/**', 'prebuilds/**', 'node_modules/**'],
+    ignores: ['dist/**', 'docs/api/**', 'build/**', 'build-cmake/**', 'build-sanitize/**', 'build-prebuilds/**', 'build-clang/**', 'prebuilds/**', 'node_modules/**'],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
