@@ -66,7 +66,8 @@ describe('backend', () => {
 
   test('DENDRITE_ISA caps the ISA at a level the CPU has, and an unknown or unsupported one is ignored', () => {
     const best = backendInfo().bestIsa;
-    const levels = ['scalar', 'avx2', 'avx512'];
+    // This architecture's levels, lowest first (arm64: scalar and NEON).
+    const levels = best === 'neon' ? ['scalar', 'neon'] : ['scalar', 'avx2', 'avx512'];
     for (const level of levels) {
       const supported = levels.indexOf(level) <= levels.indexOf(best);
       expect(isaWith(level)).toBe(supported ? level : best);
