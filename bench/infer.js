@@ -6,13 +6,16 @@
  *   - dendrite's plain forward (model.call(x) under dd.noGrad),
  *   - dd.predict(model, x) (async; it uses the session),
  *   - onnxruntime-node on the model dd.io.toOnnx exports (await session.run),
- * all in this process, their calls interleaved so that each sees the same
- * machine; and PyTorch (bench/infer_torch.py, OMP_WAIT_POLICY=PASSIVE) from
- * Python, run just before. Each call is timed by the wall clock (what a
- * caller waits) and by the process's CPU time (user + system, all threads:
- * what it costs, less sensitive to other programs on a busy machine).
+ * all in this process (with one thread their calls interleaved, so that each
+ * sees the same machine; with more, one variant after the other, since
+ * onnxruntime's threads spin between calls and would take the cores from the
+ * next call of another variant); and PyTorch (bench/infer_torch.py, OMP_WAIT_POLICY=PASSIVE) from
+ * Python, run after them. Calls are timed by the wall clock (what a caller
+ * waits; a synchronous call is not awaited); --cpu adds the process's CPU
+ * time per call (user + system, all threads: what it costs, less sensitive
+ * to other programs on a busy machine).
  *
- *   node bench/infer.js [--threads 1,2] [--reps 200] [--no-reference] [--json]
+ *   node bench/infer.js [--threads 1,2] [--reps 200] [--order interleaved|blocks] [--cpu] [--no-reference] [--json]
  *
  * Run `npx tsc -p .` first.
  */
@@ -27,6 +30,10 @@ const USAGE = `Usage: node bench/infer.js [options]
   --threads LIST    thread counts, each run by every side (default 1,2)
   --reps N          timed calls per figure (default 200)
   --no-reference    skip onnxruntime-node and PyTorch
+  --order ORDER     interleaved (one call of each variant per round) or blocks
+                    (each variant's calls together); default: interleaved with
+                    one thread, blocks with more
+  --cpu             also CPU time per call (each variant's calls in a block)
   --json            one JSON object instead of the table
   -h, --help        this text
 
@@ -37,8 +44,14 @@ const { values } = parseOptions(USAGE, {
   threads: { type: 'string', default: '1,2' },
   reps: { type: 'string', default: '200' },
   'no-reference': { type: 'boolean', default: false },
+  order: { type: 'string' },
+  cpu: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
 });
+if (values.order !== undefined && values.order !== 'interleaved' && values.order !== 'blocks') {
+  process.stderr.write(`infer.js: --order must be interleaved or blocks, got ${values.order}\n`);
+  process.exit(2);
+}
 
 const repo = path.join(__dirname, '..');
 const dd = require(path.join(repo, 'dist', 'index.js'));
@@ -83,32 +96,57 @@ function torch(threads) {
 
 const microseconds = (t0) => Number(process.hrtime.bigint() - t0) / 1000;
 
+/** Calls fn, awaiting what it returns only when that is a promise (a synchronous call is timed as one). */
+function call(fn) {
+  const r = fn();
+  return r !== null && typeof r === 'object' && typeof r.then === 'function' ? r : undefined;
+}
+
 /**
- * Median µs per call of each variant, by the wall clock and in CPU time, the
- * calls interleaved (one of each per round, the order rotating) after
- * max(3, reps/10) warm-up rounds: { wall: { name: µs }, cpu: { name: µs } }.
+ * Median wall-clock µs per call of each variant after max(3, reps/10)
+ * warm-up calls; `interleaved`: one call of each per round, the order
+ * rotating; else each variant's calls together. Nothing but the clock is
+ * read between calls (a system call there would cost the next call its TLB).
  */
-async function interleaved(variants) {
+async function timeVariants(variants, interleaved) {
   const names = Object.keys(variants);
   const wall = Object.fromEntries(names.map((n) => [n, []]));
-  const cpu = Object.fromEntries(names.map((n) => [n, []]));
   const warm = Math.max(3, Math.round(reps / 10));
-  for (let round = 0; round < warm + reps; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(round + k) % names.length];
-      const c0 = process.cpuUsage();
-      const t0 = process.hrtime.bigint();
-      await variants[name]();
-      const t = microseconds(t0);
-      const c = process.cpuUsage(c0);
-      if (round >= warm) {
-        wall[name].push(t);
-        cpu[name].push(c.user + c.system);
-      }
+  const timed = async (name, keep) => {
+    const t0 = process.hrtime.bigint();
+    const pending = call(variants[name]);
+    if (pending !== undefined) await pending;
+    if (keep) wall[name].push(microseconds(t0));
+  };
+  if (interleaved) {
+    for (let round = 0; round < warm + reps; round++) {
+      for (let k = 0; k < names.length; k++) await timed(names[(round + k) % names.length], round >= warm);
+    }
+  } else {
+    for (const name of names) {
+      for (let i = 0; i < warm + reps; i++) await timed(name, i >= warm);
     }
   }
-  const medians = (times) => Object.fromEntries(names.map((n) => [n, median(times[n])]));
-  return { wall: medians(wall), cpu: medians(cpu) };
+  return Object.fromEntries(names.map((n) => [n, median(wall[n])]));
+}
+
+/**
+ * CPU µs per call of each variant (the process's user + system time, every
+ * thread): each variant's calls in one block, their total over the count.
+ */
+async function cpuPerCall(variants) {
+  const out = {};
+  for (const [name, fn] of Object.entries(variants)) {
+    for (let i = 0; i < Math.max(3, Math.round(reps / 10)); i++) await call(fn);
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < reps; i++) {
+      const pending = call(fn);
+      if (pending !== undefined) await pending;
+    }
+    const c = process.cpuUsage(c0);
+    out[name] = (c.user + c.system) / reps;
+  }
+  return out;
 }
 
 /** The largest |a − b| between two outputs, for a line saying the variants agree. */
@@ -143,7 +181,8 @@ async function measure(threads, ort) {
         variants.onnxruntime = () => ortSession.run(feeds);
         agreement = Math.max(agreement, maxDifference(session.run(x).data, (await ortSession.run(feeds)).output.data));
       }
-      const { wall, cpu } = await interleaved(variants);
+      const wall = await timeVariants(variants, (values.order ?? (threads === 1 ? 'interleaved' : 'blocks')) === 'interleaved');
+      const cpu = values.cpu ? await cpuPerCall(variants) : null;
       rows.push({ model: name, batch, threads, ...wall, cpu, agreement });
     }
   }
@@ -153,12 +192,12 @@ async function measure(threads, ort) {
 async function main() {
   const ort = loadOrt();
   const all = [];
+  for (const threads of threadCounts) all.push(...(await measure(threads, ort)));
+  // PyTorch last: the first calls measured right after its process ends ran
+  // up to twice as long (the memory it gives back is reclaimed meanwhile).
   for (const threads of threadCounts) {
     const ref = torch(threads);
-    for (const row of await measure(threads, ort)) {
-      row.pytorch = ref.error ? null : ref[row.model][String(row.batch)];
-      all.push(row);
-    }
+    for (const row of all) if (row.threads === threads) row.pytorch = ref.error ? null : ref[row.model][String(row.batch)];
     if (ref.error && !values.json) console.error(ref.error);
   }
   if (ort.error && !values.json) console.error(ort.error);
@@ -168,7 +207,8 @@ async function main() {
   }
   const f = (v) => (v === undefined || v === null ? 'n/a' : v.toFixed(1));
   const ratio = (ref, ours) => (ref === undefined || ref === null ? 'n/a' : (ref / ours).toFixed(2));
-  console.log(`dendrite ${dd.backendInfo().isa}; median µs per call over ${reps} interleaved calls`);
+  const order = values.order ?? 'interleaved with one thread, in blocks with more';
+  console.log(`dendrite ${dd.backendInfo().isa}; median µs per call over ${reps} calls (${order})`);
   console.log('| model | batch | threads | dendrite session µs | onnxruntime µs | onnxruntime/session | forward µs | predict µs | PyTorch µs | PyTorch/session |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of all) {
@@ -177,12 +217,14 @@ async function main() {
         `${f(r.forward)} | ${f(r.predict)} | ${f(r.pytorch)} | ${ratio(r.pytorch, r.session)} |`,
     );
   }
-  console.log('\nThe same calls in CPU time of the process (user + system, every thread), median µs per call:');
-  console.log('| model | batch | threads | session | onnxruntime | onnxruntime/session | forward | predict |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const r of all) {
-    const c = r.cpu;
-    console.log(`| ${r.model.toUpperCase()} | ${r.batch} | ${r.threads} | ${f(c.session)} | ${f(c.onnxruntime)} | ${ratio(c.onnxruntime, c.session)} | ${f(c.forward)} | ${f(c.predict)} |`);
+  if (values.cpu) {
+    console.log('\nCPU time of the process (user + system, every thread), µs per call, each variant in a block:');
+    console.log('| model | batch | threads | session | onnxruntime | onnxruntime/session | forward | predict |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const r of all) {
+      const c = r.cpu;
+      console.log(`| ${r.model.toUpperCase()} | ${r.batch} | ${r.threads} | ${f(c.session)} | ${f(c.onnxruntime)} | ${ratio(c.onnxruntime, c.session)} | ${f(c.forward)} | ${f(c.predict)} |`);
+    }
   }
   const worst = Math.max(...all.map((r) => r.agreement));
   console.log(`\nLargest difference between the session's outputs and the forward's${ort.ort ? ' and onnxruntime\'s' : ''}: ${worst.toExponential(1)}`);
