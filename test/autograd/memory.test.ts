@@ -1,9 +1,9 @@
 /**
  * A 1,000-step training loop leaves the JS heap and the process RSS flat
- * after warm-up (500 steps, while V8's heap sizing and malloc's arenas
- * settle). Run in a child process started with --expose-gc (the TypeScript
- * sources are transpiled on require), so the test runner does not disturb
- * the measurements.
+ * after warm-up (1,000 steps, while V8's heap sizing, its compiler tiers
+ * and malloc's arenas settle). Run in a child process started with
+ * --expose-gc (the TypeScript sources are transpiled on require), so the
+ * test runner does not disturb the measurements.
  */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
@@ -47,7 +47,7 @@ function measure() {
   return { heap: m.heapUsed, rss: m.rss, arrayBuffers: m.arrayBuffers, fresh: dd.memoryStats().freshBytes };
 }
 
-for (let i = 0; i < 500; i++) step(i);
+for (let i = 0; i < 1000; i++) step(i);
 const before = measure();
 let last = 0;
 for (let i = 0; i < 1000; i++) last = step(i);
