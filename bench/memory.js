@@ -117,7 +117,7 @@ function rssChild() {
   const read = (step, t0) => {
     const m = process.memoryUsage();
     const s = dd.memory.stats();
-    process.stdout.write(`${JSON.stringify({ step, rss: m.rss, heap: m.heapUsed, arrayBuffers: m.arrayBuffers, cached: s.cachedBytes, watched: s.watchedBytes, hits: s.hits, misses: s.misses, ms: Number(process.hrtime.bigint() - t0) / 1e6, source: trainer.source })}\n`);
+    process.stdout.write(`${JSON.stringify({ step, rss: m.rss, faults: process.resourceUsage().minorPageFault, heap: m.heapUsed, arrayBuffers: m.arrayBuffers, cached: s.cachedBytes, watched: s.watchedBytes, hits: s.hits, misses: s.misses, ms: Number(process.hrtime.bigint() - t0) / 1e6, source: trainer.source })}\n`);
   };
   const t0 = process.hrtime.bigint();
   read(0, t0);
@@ -242,6 +242,11 @@ if (only.includes('rss') && steps > 0) {
   const fmt = (f) => `median ${f.medianMiB.toFixed(1)} MiB, range ${f.lowPct.toFixed(1)}% to +${f.highPct.toFixed(1)}%`;
   console.log(`\nafter the first tenth: on ${fmt(fOn)}; off ${fmt(fOff)}`);
   const last = on[on.length - 1];
+  const faultsPerStep = (rs) => {
+    const a = rs[Math.max(1, warm)], b = rs[rs.length - 1];
+    return ((b.faults - a.faults) / Math.max(1, b.step - a.step)).toFixed(1);
+  };
+  console.log(`page faults per step after the first tenth: on ${faultsPerStep(on)}, off ${faultsPerStep(off)}`);
   console.log(`steps per second: on ${(steps / (last.ms / 1000)).toFixed(0)}, off ${(steps / (off[off.length - 1].ms / 1000)).toFixed(0)}; cache on: ${last.hits} hits, ${last.misses} misses`);
 }
 

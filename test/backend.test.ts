@@ -74,4 +74,27 @@ describe('backend', () => {
     }
     expect(isaWith('sse9')).toBe(best);
   });
+  // Loads the addon in a child process with `env` added; returns its malloc policy.
+  const mallocPolicyWith = (env: Record<string, string>): string => {
+    const file = addonCandidates()[0];
+    const clean = { ...process.env };
+    delete clean.GLIBC_TUNABLES;
+    delete clean.DENDRITE_MALLOC_TUNING;
+    return execFileSync(process.execPath, ['-e', `console.log(require(${JSON.stringify(file)}).backendInfo().mallocPolicy)`], {
+      env: { ...clean, ...env },
+    }).toString().trim();
+  };
+
+  test('malloc is tuned for tensors unless DENDRITE_MALLOC_TUNING=0 or the user set GLIBC_TUNABLES for it', () => {
+    const glibc = process.platform === 'linux' && Boolean((process.report?.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime);
+    if (!glibc) {
+      expect(mallocPolicyWith({})).toBe('unsupported');
+      return;
+    }
+    expect(mallocPolicyWith({})).toBe('tuned');
+    expect(mallocPolicyWith({ DENDRITE_MALLOC_TUNING: '0' })).toBe('off');
+    expect(mallocPolicyWith({ GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1048576' })).toBe('user');
+    expect(mallocPolicyWith({ GLIBC_TUNABLES: 'glibc.cpu.x86_non_temporal_threshold=1048576' })).toBe('tuned');
+    expect(['tuned', 'off', 'user']).toContain(backendInfo().mallocPolicy);
+  });
 });

@@ -12,6 +12,14 @@ export interface BackendInfo {
   /** Bytes of native scratch memory held (GEMM panels, im2col columns). */
   workspaceBytes: number;
   napiVersion: number;
+  /**
+   * How glibc's malloc is set for tensor-sized blocks in this process:
+   * 'tuned' (dendrite raised its trim threshold so freed tensors' memory is
+   * reused instead of faulted in again; see docs/backend.md), 'off'
+   * (DENDRITE_MALLOC_TUNING=0), 'user' (GLIBC_TUNABLES sets malloc options)
+   * or 'unsupported' (not glibc).
+   */
+  mallocPolicy: 'tuned' | 'off' | 'user' | 'unsupported';
 }
 
 export function backendInfo(): BackendInfo {

@@ -7,6 +7,7 @@
 
 #include "addon_data.h"
 #include "bindings.h"
+#include "memory/malloc_policy.h"
 
 namespace dendrite::addon {
 
@@ -23,6 +24,8 @@ static Isa initial_isa() {
 }
 
 Napi::Object init(Napi::Env env, Napi::Object exports) {
+  // Process-wide and once: later worker threads find it applied.
+  apply_malloc_policy();
   env.SetInstanceData(new AddonData(initial_isa(), ThreadPool::hardware_threads()));
   register_backend(env, exports);
   register_gemm(env, exports);

@@ -2,6 +2,7 @@
 #include "addon_data.h"
 #include "args.h"
 #include "bindings.h"
+#include "memory/malloc_policy.h"
 
 namespace dendrite::addon {
 namespace {
@@ -19,6 +20,7 @@ Napi::Value backend_info(const Napi::CallbackInfo& info) {
   out.Set("hardwareThreads", ThreadPool::hardware_threads());
   out.Set("workspaceBytes", static_cast<double>(data.workspace.reserved_bytes()));
   out.Set("napiVersion", NAPI_VERSION);
+  out.Set("mallocPolicy", malloc_policy_name(apply_malloc_policy()));
   return out;
 }
 
