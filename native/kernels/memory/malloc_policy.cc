@@ -2,7 +2,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -30,22 +29,29 @@ MallocPolicy decide_malloc_policy(const char* dendrite_malloc_tuning, const char
   return MallocPolicy::Tuned;
 }
 
-MallocPolicy apply_malloc_policy() {
-  static std::once_flag once;
-  static MallocPolicy applied = MallocPolicy::Unsupported;
-  std::call_once(once, [] {
+namespace {
+
+MallocPolicy decide_and_apply() {
 #if defined(__GLIBC__)
-    applied = decide_malloc_policy(std::getenv("DENDRITE_MALLOC_TUNING"), std::getenv("GLIBC_TUNABLES"));
-    if (applied == MallocPolicy::Tuned) {
-      // Setting either stops glibc's own moving of both thresholds, so both are set.
-      const bool ok = mallopt(M_MMAP_THRESHOLD, kMallocMmapThreshold) == 1 &&
-                      mallopt(M_TRIM_THRESHOLD, kMallocTrimThreshold) == 1;
-      if (!ok) applied = MallocPolicy::Unsupported;
-    }
+  MallocPolicy policy = decide_malloc_policy(std::getenv("DENDRITE_MALLOC_TUNING"), std::getenv("GLIBC_TUNABLES"));
+  if (policy == MallocPolicy::Tuned) {
+    // Setting either stops glibc's own moving of both thresholds, so both are set.
+    const bool ok = mallopt(M_MMAP_THRESHOLD, kMallocMmapThreshold) == 1 &&
+                    mallopt(M_TRIM_THRESHOLD, kMallocTrimThreshold) == 1;
+    if (!ok) policy = MallocPolicy::Unsupported;
+  }
+  return policy;
 #else
-    applied = MallocPolicy::Unsupported;
+  return MallocPolicy::Unsupported;
 #endif
-  });
+}
+
+}  // namespace
+
+MallocPolicy apply_malloc_policy() {
+  // A function-local static runs once even with threads racing to it, and
+  // needs no pthread_once (whose symbol would raise the binary's glibc floor to 2.34).
+  static const MallocPolicy applied = decide_and_apply();
   return applied;
 }
 
