@@ -9,7 +9,7 @@
  * all in this process (with one thread their calls interleaved, so that each
  * sees the same machine; with more, one variant after the other, since
  * onnxruntime's threads spin between calls and would take the cores from the
- * next call of another variant); and PyTorch (bench/infer_torch.py, OMP_WAIT_POLICY=PASSIVE) from
+ * next call of another variant); and PyTorch (bench/reference/infer_torch.py, OMP_WAIT_POLICY=PASSIVE) from
  * Python, run after them. Calls are timed by the wall clock (what a caller
  * waits; a synchronous call is not awaited); --cpu adds the process's CPU
  * time per call (user + system, all threads: what it costs, less sensitive
@@ -24,6 +24,7 @@ const path = require('path');
 const fs = require('fs');
 const { spawnSync } = require('child_process');
 const { parseOptions } = require('./lib/args');
+const { referenceScript } = require('./lib/paths');
 
 const USAGE = `Usage: node bench/infer.js [options]
 
@@ -38,7 +39,7 @@ const USAGE = `Usage: node bench/infer.js [options]
   -h, --help        this text
 
 Needs dist/ (npx tsc -p .). References: onnxruntime-node (a devDependency) and
-/usr/bin/python3 with torch (bench/infer_torch.py); each is reported missing when absent.
+/usr/bin/python3 with torch (bench/reference/infer_torch.py); each is reported missing when absent.
 `;
 const { values } = parseOptions(USAGE, {
   threads: { type: 'string', default: '1,2' },
@@ -86,7 +87,7 @@ function loadOrt() {
 
 function torch(threads) {
   if (values['no-reference']) return { error: 'skipped' };
-  const r = spawnSync(python, [path.join(__dirname, 'infer_torch.py'), String(threads), String(reps)], {
+  const r = spawnSync(python, [referenceScript('infer_torch.py'), String(threads), String(reps)], {
     env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
     encoding: 'utf8',
   });
