@@ -115,6 +115,25 @@ test('zero-filled requests get zeros from a reused buffer', () => {
   expect(c.snapshot().hits).toBe(2);
 });
 
+test('new buffers own their whole ArrayBuffer, of exactly their size, and zero-filled requests get zeros from fresh memory too', () => {
+  const { c } = cache();
+  // Around Node's 4 KiB pool threshold, and larger: never a slice of a shared pool.
+  for (const n of [1, 2, 1023, 1024, 1025, 2048, 100003]) {
+    for (const [b, bytesPer] of [[c.takeFloat32(n), 4], [c.takeInt32(n), 4], [c.takeUint8(n), 1]] as const) {
+      expect(b.length).toBe(n);
+      expect(b.byteOffset).toBe(0);
+      expect(b.buffer.byteLength).toBe(n * bytesPer);
+      b.fill(9); // dirty the memory: malloc may hand it out again
+    }
+  }
+  for (const n of [1, 1025, 100003]) {
+    expect(c.takeZeroedFloat32(n).every((v) => v === 0)).toBe(true);
+    expect(c.takeZeroedInt32(n).every((v) => v === 0)).toBe(true);
+  }
+  const empty = c.takeFloat32(0);
+  expect(empty.length).toBe(0);
+});
+
 test('what is held plus what is watched never exceeds the limit', () => {
   const limit = 3 * WATCH_MIN_BYTES + 1000;
   const { c, watcher } = cache({ limit });
