@@ -99,10 +99,14 @@ int64_t ArgReader::integer(size_t index, const char* name, int64_t min, int64_t 
   return static_cast<int64_t>(d);
 }
 
-double ArgReader::finite_number(size_t index, const char* name) const {
+double ArgReader::number(size_t index, const char* name) const {
   Napi::Value v = at(index);
   if (!v.IsNumber()) type_error(prefix(name) + " must be a number");
-  double d = v.As<Napi::Number>().DoubleValue();
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+double ArgReader::finite_number(size_t index, const char* name) const {
+  double d = number(index, name);
   if (!std::isfinite(d)) range_error(prefix(name) + " must be finite, got " + std::to_string(d));
   return d;
 }

@@ -34,6 +34,8 @@ class ArgReader {
   size_t size(size_t index, const char* name, size_t max = kMaxElements) const;
   // Any integer in [min, max].
   int64_t integer(size_t index, const char* name, int64_t min, int64_t max) const;
+  // Any number (NaN and infinities included: a gradient may be either).
+  double number(size_t index, const char* name) const;
   // A finite number.
   double finite_number(size_t index, const char* name) const;
   bool boolean(size_t index, const char* name) const;

@@ -2,6 +2,7 @@
 // only on (seed, offset + index):
 //   dropoutForward(x, out, mask, p, seed, offset)
 //   dropoutBackward(gy, mask, p, gx)
+//   dropoutBackwardUniform(g, mask, p, gx)     gy = g everywhere (a sum's gradient); n = gx.length
 //   channelDropoutForward(x, out, mask, n, c, spatial, p, seed, offset)
 //   channelDropoutBackward(gy, mask, n, c, spatial, p, gx)
 // out (gx) may be the same array as x (gy), for in-place use.
@@ -78,6 +79,20 @@ Napi::Value dropout_backward_binding(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Napi::Value dropout_backward_uniform_binding(const Napi::CallbackInfo& info) {
+  const char* fn = "dropoutBackwardUniform";
+  ArgReader args(info, fn, 4);
+  const double g = args.number(0, "g");
+  auto mask = args.uint8_array(1, "mask");
+  double p = read_probability(args, 2, fn);
+  auto gx = args.float32_array(3, "gx");
+  const size_t n = gx.length;
+  args.require_length(mask, n, "mask");
+  if (partly_overlaps(mask.data, n, gx.data, n * 4)) args.range_error(std::string(fn) + ": argument 'mask' overlaps argument 'gx'");
+  dropout_backward_uniform(AddonData::of(info.Env()).context(), static_cast<float>(g), mask.data, n, p, gx.data);
+  return info.Env().Undefined();
+}
+
 struct ChannelSizes {
   size_t planes, spatial, total;
 };
@@ -128,6 +143,7 @@ Napi::Value channel_dropout_backward_binding(const Napi::CallbackInfo& info) {
 void register_dropout(Napi::Env env, Napi::Object exports) {
   exports.Set("dropoutForward", make_function(env, "dropoutForward", dropout_forward_binding));
   exports.Set("dropoutBackward", make_function(env, "dropoutBackward", dropout_backward_binding));
+  exports.Set("dropoutBackwardUniform", make_function(env, "dropoutBackwardUniform", dropout_backward_uniform_binding));
   exports.Set("channelDropoutForward", make_function(env, "channelDropoutForward", channel_dropout_forward_binding));
   exports.Set("channelDropoutBackward", make_function(env, "channelDropoutBackward", channel_dropout_backward_binding));
 }

@@ -119,6 +119,21 @@ describe('dropout kernels', () => {
     });
   });
 
+  test('the uniform backward equals the backward of a gradient filled with one value, NaN included', () => {
+    const n = 1001, mask = new Uint8Array(n);
+    d.dropoutForward(ramp(n), new Float32Array(n), mask, 0.3, 11, 7);
+    forEachBackend(() => {
+      for (const g of [1, -2.5, 0, Infinity, NaN]) {
+        const want = new Float32Array(n), got = new Float32Array(n).fill(-9);
+        d.dropoutBackward(new Float32Array(n).fill(g), mask, 0.3, want);
+        d.dropoutBackwardUniform(g, mask, 0.3, got);
+        expect(Buffer.compare(Buffer.from(got.buffer), Buffer.from(want.buffer))).toBe(0);
+      }
+      const empty = new Float32Array(0);
+      d.dropoutBackwardUniform(1, new Uint8Array(0), 0.3, empty);
+    });
+  });
+
   test('channel dropout draws once per plane, at positions offset + plane', () => {
     const n = 3, c = 11, spatial = 50, p = 0.4;
     const threshold = Math.floor(p * 2 ** 16), scale = Math.fround(1 / (1 - p));
@@ -160,6 +175,11 @@ describe('dropout argument checks', () => {
     expect(() => d.dropoutForward(f(4), f(3), u8(4), 0.5, 1, 0)).toThrow(/'out' needs at least 4/);
     expect(() => d.dropoutForward(f(4), f(4), u8(3), 0.5, 1, 0)).toThrow(/'mask' needs at least 4/);
     expect(() => d.dropoutBackward(f(4), u8(4), 0.5, f(3))).toThrow(/'gx' needs at least 4/);
+    expect(() => d.dropoutBackwardUniform(1, u8(3), 0.5, f(4))).toThrow(/dropoutBackwardUniform: argument 'mask' needs at least 4/);
+    expect(() => d.dropoutBackwardUniform('1' as unknown as number, u8(4), 0.5, f(4))).toThrow(/'g' must be a number/);
+    expect(() => d.dropoutBackwardUniform(1, u8(4), 1, f(4))).toThrow(/'p'/);
+    const shared = f(4);
+    expect(() => d.dropoutBackwardUniform(1, new Uint8Array(shared.buffer, 0, 4), 0.5, shared)).toThrow(/'mask' overlaps/);
     expect(() => d.channelDropoutForward(f(5), f(6), u8(2), 1, 2, 3, 0.5, 1, 0)).toThrow(/'x' needs at least 6/);
     expect(() => d.channelDropoutForward(f(6), f(6), u8(1), 1, 2, 3, 0.5, 1, 0)).toThrow(/'mask' needs at least 2/);
     expect(() => d.channelDropoutBackward(f(6), u8(2), 2 ** 30, 2 ** 30, 2 ** 30, 0.5, f(6))).toThrow(/too large/);

@@ -13,6 +13,12 @@ export interface DropoutBindings {
   dropoutForward(x: Float32Array, out: Float32Array, mask: Uint8Array, p: number, seed: number, offset: number): void;
   /** gx = gy·mask/(1 − p). */
   dropoutBackward(gy: Float32Array, mask: Uint8Array, p: number, gx: Float32Array): void;
+  /**
+   * gx = g·mask/(1 − p) for n = gx.length elements: dropoutBackward for a gy
+   * whose every element is g (the gradient of a sum), without reading one.
+   * g may be any number (NaN and infinities propagate as in dropoutBackward).
+   */
+  dropoutBackwardUniform(g: number, mask: Uint8Array, p: number, gx: Float32Array): void;
   /** Spatial dropout: one draw per (n, c) plane of `spatial` elements (positions offset + plane); mask has n·c entries. */
   channelDropoutForward(
     x: Float32Array, out: Float32Array, mask: Uint8Array,

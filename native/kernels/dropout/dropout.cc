@@ -22,7 +22,8 @@ constexpr size_t kStreamingElements = size_t{1} << 22;  // 16 MiB of floats
 struct DropoutPaths {
   void (*forward)(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
                   const DropoutRule& rule, bool stream);
-  void (*backward)(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
+  void (*backward)(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx,
+                   bool stream);
   void (*scale)(const float* src, float* dst, size_t n, float factor);
 };
 
@@ -31,8 +32,9 @@ void forward_scalar(const float* x, float* out, uint8_t* mask, size_t n, uint64_
                     const DropoutRule& rule, bool) {
   dropout_forward_scalar(x, out, mask, n, position, seed, rule);
 }
-void backward_scalar(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool) {
-  dropout_backward_scalar(gy, mask, n, scale, gx);
+void backward_scalar(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx,
+                     bool) {
+  dropout_backward_scalar(gy, gy_uniform, mask, n, scale, gx);
 }
 
 const DropoutPaths& paths(const Context& ctx) {
@@ -75,7 +77,13 @@ void dropout_forward_scalar(const float* x, float* out, uint8_t* mask, size_t n,
   }
 }
 
-void dropout_backward_scalar(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx) {
+void dropout_backward_scalar(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale,
+                             float* gx) {
+  if (gy_uniform) {
+    const float g = *gy;
+    for (size_t i = 0; i < n; ++i) gx[i] = g * (mask[i] != 0 ? scale : 0.0f);
+    return;
+  }
   for (size_t i = 0; i < n; ++i) gx[i] = gy[i] * (mask[i] != 0 ? scale : 0.0f);
 }
 
@@ -99,13 +107,26 @@ void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* ma
   });
 }
 
-void dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t n, double p, float* gx) {
+namespace {
+
+void backward_ranges(const Context& ctx, const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, double p,
+                     float* gx) {
   const float scale = dropout_rule(p).scale;
   const DropoutPaths& path = paths(ctx);
   const bool stream = n >= kStreamingElements;
   parallel_for(ctx, n, kMinTaskElements, [&](size_t i0, size_t i1, int) {
-    path.backward(gy + i0, mask + i0, i1 - i0, scale, gx + i0, stream);
+    path.backward(gy_uniform ? gy : gy + i0, gy_uniform, mask + i0, i1 - i0, scale, gx + i0, stream);
   });
+}
+
+}  // namespace
+
+void dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t n, double p, float* gx) {
+  backward_ranges(ctx, gy, false, mask, n, p, gx);
+}
+
+void dropout_backward_uniform(const Context& ctx, float g, const uint8_t* mask, size_t n, double p, float* gx) {
+  backward_ranges(ctx, &g, true, mask, n, p, gx);
 }
 
 void channel_dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* mask, size_t planes,

@@ -30,6 +30,11 @@ void dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* ma
 // gx[i] = gy[i] · (mask[i] ? scale : 0). gx may alias gy.
 void dropout_backward(const Context& ctx, const float* gy, const uint8_t* mask, size_t n, double p, float* gx);
 
+// The same when every element of gy is g (the gradient of a sum or a mean):
+// gx[i] = g · (mask[i] ? scale : 0), bit for bit what dropout_backward gives
+// for a gy filled with g, without reading one.
+void dropout_backward_uniform(const Context& ctx, float g, const uint8_t* mask, size_t n, double p, float* gx);
+
 // Spatial dropout: one draw per plane (positions offset + plane), applied to
 // the plane's `spatial` elements; mask has one entry per plane.
 void channel_dropout_forward(const Context& ctx, const float* x, float* out, uint8_t* mask, size_t planes,

@@ -121,9 +121,11 @@ void dropout_forward_groups(const float* x, float* out, uint8_t* mask, size_t gr
   if (kStream) _mm_sfence();
 }
 
-template <bool kStream>
+// kUniform: gy is one value for every element (broadcast once, never loaded per element).
+template <bool kStream, bool kUniform>
 void dropout_backward_groups(const float* gy, const uint8_t* mask, size_t groups, float scale, float* gx) {
   const __m256 s = _mm256_set1_ps(scale);
+  const __m256 g = kUniform ? _mm256_set1_ps(*gy) : _mm256_setzero_ps();  // gy is only read when uniform
   const __m256i zero = _mm256_setzero_si256();
   for (size_t i = 0; i < 32 * groups; i += 32) {
     const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mask + i));
@@ -134,11 +136,23 @@ void dropout_backward_groups(const float* gy, const uint8_t* mask, size_t groups
     for (int k = 0; k < 4; ++k) {
       const __m256 drop = _mm256_castsi256_ps(_mm256_cvtepi8_epi32(parts[k]));
       const __m256 factor = _mm256_andnot_ps(drop, s);
-      store_floats<kStream>(gx + i + 8 * k, _mm256_mul_ps(_mm256_loadu_ps(gy + i + 8 * k), factor));
+      const __m256 grad = kUniform ? g : _mm256_loadu_ps(gy + i + 8 * k);
+      store_floats<kStream>(gx + i + 8 * k, _mm256_mul_ps(grad, factor));
     }
   }
   if (kStream) _mm_sfence();
 }
+
+template <bool kUniform>
+void dropout_backward_body(const float* gy, const uint8_t* mask, size_t groups, float scale, float* gx,
+                           bool stream) {
+  if (stream && aligned32(gx)) {
+    dropout_backward_groups<true, kUniform>(gy, mask, groups, scale, gx);
+  } else {
+    dropout_backward_groups<false, kUniform>(gy, mask, groups, scale, gx);
+  }
+}
+
 
 }  // namespace
 
@@ -157,18 +171,20 @@ void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64
                          rule);
 }
 
-void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream) {
+
+void dropout_backward(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx,
+                      bool stream) {
   // Reach a 32-byte boundary of gx first so the body may stream.
   size_t head = std::min(n, static_cast<size_t>(((32 - (reinterpret_cast<uintptr_t>(gx) & 31)) & 31) / 4));
   if ((reinterpret_cast<uintptr_t>(gx) & 3) != 0) head = 0;  // not float-aligned: never streams
-  dropout_backward_scalar(gy, mask, head, scale, gx);
+  dropout_backward_scalar(gy, gy_uniform, mask, head, scale, gx);
   const size_t groups = (n - head) / 32, body_end = head + 32 * groups;
-  if (stream && aligned32(gx + head)) {
-    dropout_backward_groups<true>(gy + head, mask + head, groups, scale, gx + head);
+  if (gy_uniform) {
+    dropout_backward_body<true>(gy, mask + head, groups, scale, gx + head, stream);
   } else {
-    dropout_backward_groups<false>(gy + head, mask + head, groups, scale, gx + head);
+    dropout_backward_body<false>(gy + head, mask + head, groups, scale, gx + head, stream);
   }
-  dropout_backward_scalar(gy + body_end, mask + body_end, n - body_end, scale, gx + body_end);
+  dropout_backward_scalar(gy_uniform ? gy : gy + body_end, gy_uniform, mask + body_end, n - body_end, scale, gx + body_end);
 }
 
 void scale_elements(const float* src, float* dst, size_t n, float factor) {

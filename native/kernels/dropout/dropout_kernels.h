@@ -16,7 +16,9 @@ namespace dendrite {
 // Elements [0, n) at stream positions position + i.
 void dropout_forward_scalar(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position,
                             uint32_t seed, const DropoutRule& rule);
-void dropout_backward_scalar(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx);
+// gy_uniform: gy points at one value that stands for every element (the
+// gradient of a sum), read in place of gy[i].
+void dropout_backward_scalar(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx);
 // dst[i] = src[i] · factor.
 void scale_elements_scalar(const float* src, float* dst, size_t n, float factor);
 
@@ -26,7 +28,8 @@ namespace avx2 {
 // destination lines first: worth it only for arrays far larger than the caches.
 void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
                      const DropoutRule& rule, bool stream);
-void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
+void dropout_backward(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx,
+                      bool stream);
 void scale_elements(const float* src, float* dst, size_t n, float factor);
 }  // namespace avx2
 
@@ -34,7 +37,8 @@ namespace neon {  // arm64 builds only (DENDRITE_HAVE_NEON_KERNELS)
 // Same results bit for bit as the scalar versions; `stream` is ignored.
 void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
                      const DropoutRule& rule, bool stream);
-void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool stream);
+void dropout_backward(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx,
+                      bool stream);
 void scale_elements(const float* src, float* dst, size_t n, float factor);
 }  // namespace neon
 

@@ -116,8 +116,11 @@ void dropout_forward_groups(const float* x, float* out, uint8_t* mask, size_t gr
   }
 }
 
+// kUniform: gy is one value for every element (broadcast once, never loaded per element).
+template <bool kUniform>
 void dropout_backward_groups(const float* gy, const uint8_t* mask, size_t groups, float scale, float* gx) {
   const uint32x4_t s = vreinterpretq_u32_f32(vdupq_n_f32(scale));
+  const float32x4_t g = kUniform ? vdupq_n_f32(*gy) : vdupq_n_f32(0.0f);  // gy is only read when uniform
   for (size_t i = 0; i < 16 * groups; i += 16) {
     // All ones where the mask byte is 0: those lanes get factor 0.
     const int8x16_t dropped = vreinterpretq_s8_u8(vceqzq_u8(vld1q_u8(mask + i)));
@@ -127,7 +130,8 @@ void dropout_backward_groups(const float* gy, const uint8_t* mask, size_t groups
       for (int q = 0; q < 2; ++q) {
         const size_t at = i + 8 * h + 4 * q;
         const float32x4_t factor = vreinterpretq_f32_u32(vbicq_u32(s, vreinterpretq_u32_s32(quarters[q])));
-        vst1q_f32(gx + at, vmulq_f32(vld1q_f32(gy + at), factor));
+        const float32x4_t grad = kUniform ? g : vld1q_f32(gy + at);
+        vst1q_f32(gx + at, vmulq_f32(grad, factor));
       }
     }
   }
@@ -146,10 +150,16 @@ void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64
                          rule);
 }
 
-void dropout_backward(const float* gy, const uint8_t* mask, size_t n, float scale, float* gx, bool /*stream*/) {
+void dropout_backward(const float* gy, bool gy_uniform, const uint8_t* mask, size_t n, float scale, float* gx,
+                      bool /*stream*/) {
   const size_t groups = n / 16, body_end = 16 * groups;
-  dropout_backward_groups(gy, mask, groups, scale, gx);
-  dropout_backward_scalar(gy + body_end, mask + body_end, n - body_end, scale, gx + body_end);
+  if (gy_uniform) {
+    dropout_backward_groups<true>(gy, mask, groups, scale, gx);
+  } else {
+    dropout_backward_groups<false>(gy, mask, groups, scale, gx);
+  }
+  dropout_backward_scalar(gy_uniform ? gy : gy + body_end, gy_uniform, mask + body_end, n - body_end, scale,
+                          gx + body_end);
 }
 
 void scale_elements(const float* src, float* dst, size_t n, float factor) {

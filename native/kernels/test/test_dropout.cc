@@ -80,6 +80,41 @@ TEST(dropout_mask_depends_only_on_seed_and_position) {
   }
 }
 
+TEST(dropout_backward_uniform_equals_backward_of_a_filled_gradient) {
+  // The gradient of a sum reaches dropout as one value for every element; the
+  // uniform form must give the bits the general one gives for gy filled with
+  // it, on every ISA, for awkward lengths, a gx off the vector alignment, and
+  // a length past the streaming threshold (4Mi elements). NaN and infinity
+  // must still turn dropped elements into NaN (g · 0), as the general form does.
+  const double p = 0.37;
+  const size_t big = (size_t{1} << 22) + 37;
+  const float values[] = {2.5f, -0.0f, INFINITY, NAN, 1e-40f};
+  for (size_t n : {size_t(0), size_t(1), size_t(7), size_t(31), size_t(33), size_t(97), size_t(100003), big}) {
+    std::vector<float> x = ramp(n);
+    std::vector<uint8_t> mask(n);
+    {
+      ThreadPool pool(1);
+      dropout_forward(Context{Isa::Scalar, &pool, nullptr}, x.data(), x.data(), mask.data(), n, p, 99, 5);
+    }
+    for (Isa isa : dendrite_test::supported_isas()) {
+      for (int threads : {1, 2}) {
+        if (n == big && threads == 1 && isa != Isa::Scalar) continue;  // the big case: once per ISA is enough
+        ThreadPool pool(threads);
+        Context ctx{isa, &pool, nullptr};
+        for (float g : values) {
+          for (size_t shift : {size_t(0), size_t(1)}) {
+            std::vector<float> gy(n, g), want(n + 1, -7.0f), got(n + 1, -7.0f);
+            dropout_backward(ctx, gy.data(), mask.data(), n, p, want.data() + shift);
+            dropout_backward_uniform(ctx, g, mask.data(), n, p, got.data() + shift);
+            CHECK(std::memcmp(got.data(), want.data(), (n + 1) * sizeof(float)) == 0)
+                << isa_name(isa) << " threads " << threads << " n " << n << " g " << g << " shift " << shift;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(dropout_mask_known_answer_on_every_isa) {
   // A seeded mask pinned to its bits, so every CPU (x86 and arm64 builds) and
   // every ISA path must draw the same one. 96 positions from 1000 cover a
