@@ -12,12 +12,16 @@
  * return goes straight back to the buffer pool, and so does each gradient
  * buffer once its node has consumed it. Leaves keep their gradient in .grad,
  * summed over backward calls until reset.
+ *
+ * A gradient whose elements are all one number (a sum's, a mean's) travels
+ * as that number (tensor/uniform.ts) until a rule or a sink needs elements.
  */
 import { native } from '../native';
 import { allocFloat32, closeScope, openScope, release, Scoped } from '../tensor/alloc';
 import { formatShape, shapesEqual } from '../tensor/shape';
 import { Storage } from '../tensor/storage';
 import { Tensor, wrap } from '../tensor/tensor';
+import { UniformStorage } from '../tensor/uniform';
 import { noGrad } from './grad-mode';
 import type { GradNode } from './node';
 import { rejectUnknownOptions } from '../options';
@@ -35,6 +39,28 @@ export interface BackwardOptions {
   freeActivations?: boolean;
 }
 
+/** A gradient as the engine holds it: its elements, or the one number they all equal. */
+export type Gradient = Float32Array | UniformStorage;
+
+/** A new pooled buffer holding the gradient's elements. */
+export function copyGradient(g: Gradient): Float32Array {
+  if (g instanceof UniformStorage) return g.copy();
+  const copy = allocFloat32(g.length);
+  copy.set(g);
+  return copy;
+}
+
+/** target += g, elementwise. */
+export function addGradient(g: Gradient, target: Float32Array): void {
+  if (!(g instanceof UniformStorage)) {
+    native().axpy(1, g, target);
+    return;
+  }
+  const elements = g.copy();
+  native().axpy(1, elements, target);
+  release(elements);
+}
+
 /** Where a traversal's gradients go. Buffers handed to it belong to the engine unless it takes them. */
 export interface GradientSink {
   /** Called once with the nodes about to run, consumers first (to plan which to run). */
@@ -42,7 +68,7 @@ export interface GradientSink {
   /** Which inputs of `node` need a gradient; null skips the node (its rule does not run, its graph is kept). */
   needs(node: GradNode): readonly boolean[] | null;
   /** The complete gradient of `node`'s output, before its rule runs (the sink copies what it keeps). */
-  atNode(node: GradNode, gradient: Float32Array): void;
+  atNode(node: GradNode, gradient: Gradient): void;
   /** A gradient reaching a leaf; returns whether the sink took the buffer (else the engine recycles it). */
   atLeaf(leaf: Tensor, gradient: Float32Array): boolean;
 }
@@ -147,11 +173,9 @@ const accumulateIntoGrad: GradientSink = {
     if (!node.retainsGrad) return;
     const output = node.output!;
     if (output._grad === null) {
-      const copy = allocFloat32(g.length);
-      copy.set(g);
-      output._grad = new Tensor(new Storage(copy, true), output.shape, 'float32');
+      output._grad = new Tensor(new Storage(copyGradient(g), true), output.shape, 'float32');
     } else {
-      native().axpy(1, g, output._grad._f32('backward'));
+      addGradient(g, output._grad._f32('backward'));
     }
   },
   atLeaf: accumulateLeaf,
@@ -162,11 +186,30 @@ const accumulateIntoGrad: GradientSink = {
  * sum of t's node. Returns whether the buffer was taken (else the caller
  * still owns it).
  */
-function deliver(t: Tensor, buf: Float32Array, pending: Map<GradNode, Float32Array>, sink: GradientSink): boolean {
+function deliver(t: Tensor, buf: Gradient, pending: Map<GradNode, Gradient>, sink: GradientSink): boolean {
   const node = t._node;
+  if (buf instanceof UniformStorage) {
+    // Nothing to take: the number is copied wherever it goes.
+    if (node === null) {
+      const elements = buf.copy();
+      if (!sink.atLeaf(t, elements)) release(elements);
+      return true;
+    }
+    const existing = pending.get(node);
+    if (existing === undefined) pending.set(node, buf);
+    else if (existing instanceof UniformStorage) pending.set(node, new UniformStorage(Math.fround(existing.value + buf.value), buf.length));
+    else addGradient(buf, existing);
+    return true;
+  }
   if (node === null) return sink.atLeaf(t, buf);
   const existing = pending.get(node);
   if (existing === undefined) {
+    pending.set(node, buf);
+    return true;
+  }
+  if (existing instanceof UniformStorage) {
+    // The elements take over: buf += the number.
+    addGradient(existing, buf);
     pending.set(node, buf);
     return true;
   }
@@ -179,7 +222,7 @@ function deliver(t: Tensor, buf: Float32Array, pending: Map<GradNode, Float32Arr
  * returns the nodes visited. Takes ownership of every seed, also on error.
  */
 export function propagate(roots: readonly Root[], sink: GradientSink, retainGraph: boolean): GradNode[] {
-  const pending = new Map<GradNode, Float32Array>();
+  const pending = new Map<GradNode, Gradient>();
   try {
     const starts: GradNode[] = [];
     for (const { tensor, seed } of roots) {
@@ -191,18 +234,18 @@ export function propagate(roots: readonly Root[], sink: GradientSink, retainGrap
     noGrad(() => runNodes(order, pending, sink, retainGraph));
     return order;
   } finally {
-    for (const b of pending.values()) release(b);
+    for (const b of pending.values()) if (!(b instanceof UniformStorage)) release(b);
   }
 }
 
-function runNodes(order: GradNode[], pending: Map<GradNode, Float32Array>, sink: GradientSink, retainGraph: boolean): void {
+function runNodes(order: GradNode[], pending: Map<GradNode, Gradient>, sink: GradientSink, retainGraph: boolean): void {
   for (const node of order) {
     const g = pending.get(node);
     pending.delete(node);
     if (g !== undefined) sink.atNode(node, g);
     const needs = sink.needs(node);
     if (needs === null) {
-      release(g);
+      if (!(g instanceof UniformStorage)) release(g);
       continue;
     }
     if (g === undefined) {
@@ -215,7 +258,7 @@ function runNodes(order: GradNode[], pending: Map<GradNode, Float32Array>, sink:
     const token = openScope();
     let grads: ReadonlyArray<Tensor | null>;
     try {
-      grads = node.apply(wrap(g, output.shape), needs);
+      grads = node.apply(g instanceof UniformStorage ? new Tensor(g, output.shape, 'float32') : wrap(g, output.shape), needs);
     } finally {
       closeScope(token);
     }
@@ -223,7 +266,7 @@ function runNodes(order: GradNode[], pending: Map<GradNode, Float32Array>, sink:
     // itself. Each is either taken (now a pending or leaf gradient) or, at
     // the end, returned to the pool.
     const owned = new Set<Scoped>(token);
-    owned.add(g);
+    if (!(g instanceof UniformStorage)) owned.add(g);
     const taken = new Set<Scoped>();
     for (let i = 0; i < inputs.length; i++) {
       const gi = grads[i];
@@ -233,6 +276,12 @@ function runNodes(order: GradNode[], pending: Map<GradNode, Float32Array>, sink:
         throw new Error(
           `dendrite internal error: the backward rule of '${node.name}' gave a gradient of shape ${formatShape(gi.shape)} for an input of shape ${formatShape(input.shape)}`,
         );
+      }
+      const uniform = gi._uniformValue();
+      if (uniform !== null) {
+        // Still a number (the rule passed it on or made one): it stays one.
+        deliver(input, new UniformStorage(uniform, input.numel), pending, sink);
+        continue;
       }
       let buf = gi._f32(node.name);
       if (!owned.has(buf) || taken.has(buf)) {

@@ -13,11 +13,11 @@
  * const [saliency] = dd.autograd.grad(score, x);
  */
 import { native } from '../native';
-import { allocFloat32, allocZeros } from '../tensor/alloc';
+import { allocZeros } from '../tensor/alloc';
 import { Storage } from '../tensor/storage';
 import { Tensor } from '../tensor/tensor';
 import { rejectUnknownOptions } from '../options';
-import { GradientSink, propagate, seedRoots } from './engine';
+import { copyGradient, Gradient, GradientSink, propagate, seedRoots } from './engine';
 import type { GradNode } from './node';
 
 export interface GradOptions {
@@ -106,12 +106,10 @@ class Collector implements GradientSink {
     return this.routes.get(node) ?? null;
   }
 
-  atNode(node: GradNode, gradient: Float32Array): void {
+  atNode(node: GradNode, gradient: Gradient): void {
     const input = this.byNode.get(node);
     if (input === undefined) return;
-    const copy = allocFloat32(gradient.length);
-    copy.set(gradient);
-    this.gradients.set(input, copy);
+    this.gradients.set(input, copyGradient(gradient));
   }
 
   atLeaf(leaf: Tensor, gradient: Float32Array): boolean {

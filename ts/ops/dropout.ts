@@ -39,7 +39,10 @@ const dropoutDef: OpDef<DropoutAttrs, Uint8Array> = {
   backward(g, { inputs: [x], attrs: a, saved: mask }) {
     const gx = allocFloat32(x.numel);
     if (gx.length > 0) {
-      if (a.channels === null) native().dropoutBackward(g._f32('dropout'), mask, a.p, gx);
+      const uniform = g._uniformValue();
+      // A sum's gradient is one number: only the mask is read.
+      if (a.channels === null && uniform !== null) native().dropoutBackwardUniform(uniform, mask, a.p, gx);
+      else if (a.channels === null) native().dropoutBackward(g._f32('dropout'), mask, a.p, gx);
       else native().channelDropoutBackward(g._f32('dropout'), mask, a.channels[0], a.channels[1], a.channels[2], a.p, gx);
     }
     return [wrap(gx, x.shape)];

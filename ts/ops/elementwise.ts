@@ -8,7 +8,7 @@ import { BinaryOpName, binaryOpCode, ScalarOpName, scalarOpCode } from '../bindi
 import { native } from '../native';
 import { broadcastShapes } from '../tensor/shape';
 import { full } from '../tensor/create';
-import { Tensor } from '../tensor/tensor';
+import { Tensor, uniformTensor } from '../tensor/tensor';
 import { binaryKernel, sumToShape } from './broadcast';
 import { checkFinite, checkTensor } from './checks';
 import { apply, OpDef } from './define';
@@ -65,6 +65,12 @@ const binaryDefs = Object.fromEntries(
 
 type ScalarGrad = (g: Tensor, x: Tensor, s: number, y: Tensor) => Tensor;
 
+/** g·s; a gradient carried as one number stays one (the kernel's float32 product, without the elements). */
+function scaleGradient(g: Tensor, s: number): Tensor {
+  const uniform = g._uniformValue();
+  return uniform === null ? mulScalar(g, s) : uniformTensor(uniform * Math.fround(s), g.shape);
+}
+
 interface ScalarEntry {
   /** The public op this implements (the node's name, as gradFn shows it). */
   op: string;
@@ -76,7 +82,7 @@ interface ScalarEntry {
 /** x (op) s for a number s; rsub is s - x and rdiv s / x. */
 export const scalarTable: Record<'addScalar' | 'mulScalar' | 'powScalar' | 'rsub' | 'rdiv' | 'maximumScalar' | 'minimumScalar', ScalarEntry> = {
   addScalar: { op: 'add', kernel: 'add', dx: (g) => g },
-  mulScalar: { op: 'mul', kernel: 'mul', dx: (g, x, s) => mulScalar(g, s) },
+  mulScalar: { op: 'mul', kernel: 'mul', dx: (g, x, s) => scaleGradient(g, s) },
   powScalar: {
     op: 'pow',
     kernel: 'pow',

@@ -9,7 +9,7 @@ import { unaryOpCode } from '../bindings/elementwise';
 import { native } from '../native';
 import { allocFloat32, allocInt32, allocZeros, release } from '../tensor/alloc';
 import { formatShape, normalizeAxis, numel, Shape } from '../tensor/shape';
-import { Tensor, wrap } from '../tensor/tensor';
+import { Tensor, uniformTensor, wrap } from '../tensor/tensor';
 import { checkBoolean, checkTensor } from './checks';
 import { apply, OpDef } from './define';
 import { expandBuffer, sumOverAxes } from './broadcast';
@@ -55,6 +55,8 @@ const sumDef: OpDef<AxesPlan> = {
     return undefined;
   },
   backward(g, { inputs: [x], attrs: p }) {
+    // A one-element gradient (a whole-tensor sum, a loss) repeats over all of x: autograd carries it as the number.
+    if (g.numel === 1) return [uniformTensor(g._f32('sum')[0], x.shape)];
     const kept = x.shape.map((d, i) => (p.reduced[i] ? 1 : d));
     return [wrap(expandBuffer(g._f32('sum'), kept, x.shape), x.shape)];
   },

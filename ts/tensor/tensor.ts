@@ -13,6 +13,7 @@ import { formatTensor } from './format';
 import { NestedArray, toNested } from './nested';
 import { formatShape, numel, Shape } from './shape';
 import { Storage } from './storage';
+import { UniformStorage } from './uniform';
 import { memoryCache } from '../memory/instance';
 
 export class Tensor {
@@ -96,7 +97,18 @@ export class Tensor {
           'read what you need from it before backward(), or leave freeActivations off',
       );
     }
-    return this._storage.data;
+    const storage = this._storage;
+    return storage instanceof UniformStorage ? storage.elements() : storage.data;
+  }
+
+  /**
+   * @internal The one value every element holds when this is a gradient
+   * autograd carries as a number (tensor/uniform.ts), else null. Backward
+   * rules that can work from the number ask this before reading elements.
+   */
+  _uniformValue(): number | null {
+    const storage = this._storage;
+    return storage instanceof UniformStorage && !storage.materialized ? storage.value : null;
   }
 
   /** @internal The float32 data, for ops. */
@@ -201,7 +213,7 @@ export class Tensor {
     if (this._node !== null) suffixes.push(`gradFn=<${this._node.name}>`);
     else if (this._requiresGrad) suffixes.push('requiresGrad=true');
     if (this._storage.released) return `tensor(<released>, shape=${formatShape(this.shape)})`;
-    return formatTensor(this._storage.data, this.shape, this.dtype, 'tensor', suffixes);
+    return formatTensor(this._typed(), this.shape, this.dtype, 'tensor', suffixes);
   }
 
   [inspect.custom](): string {
@@ -211,6 +223,11 @@ export class Tensor {
   get [Symbol.toStringTag](): string {
     return 'Tensor';
   }
+}
+
+/** @internal A float32 tensor whose every element is `value` (rounded to float32), carried as that number. */
+export function uniformTensor(value: number, shape: Shape): Tensor {
+  return new Tensor(new UniformStorage(Math.fround(value), numel(shape)), shape, 'float32');
 }
 
 /** @internal Wraps op output data as a tensor. */
