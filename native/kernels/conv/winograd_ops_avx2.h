@@ -7,27 +7,20 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "cpu/vec_avx2.h"
 #include "gemm/simd_avx2.h"
 
 namespace dendrite::winograd {
 
-struct Avx2Ops {
+// Internal linkage, as the basic operations it extends (cpu/vec_avx2.h).
+namespace {
+
+struct Avx2Ops : cpu::Avx2Vec {
   // Whether window rows are loaded whole and permuted (else gathered).
   static constexpr bool kLoadsRows = false;
-  static constexpr size_t kLanes = 8;
-  using Vec = __m256;
   using Idx = __m256i;
   using Mask = __m256i;  // all ones in the lanes on
 
-  static Vec zero() { return _mm256_setzero_ps(); }
-  static Vec broadcast(float s) { return _mm256_set1_ps(s); }
-  static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-  static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
-  static Vec load(const float* p) { return _mm256_loadu_ps(p); }
-  static void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t count) {
-    _mm256_maskstore_ps(p, gemm::avx2::first_lanes(count), v);
-  }
   static Idx indices(const int32_t* lanes) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lanes)); }
   static Idx offset(Idx i, int32_t by) { return _mm256_add_epi32(i, _mm256_set1_epi32(by)); }
   static Mask mask(uint32_t lane_bits) {
@@ -60,4 +53,5 @@ struct Avx2Ops {
   }
 };
 
+}  // namespace
 }  // namespace dendrite::winograd

@@ -7,28 +7,20 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "cpu/vec_avx512.h"
 #include "gemm/simd_avx512.h"
 
 namespace dendrite::winograd {
 
-struct Avx512Ops {
+// Internal linkage, as the basic operations it extends (cpu/vec_avx512.h).
+namespace {
+
+struct Avx512Ops : cpu::Avx512Vec {
   // Whether window rows are loaded whole and permuted (else gathered).
   static constexpr bool kLoadsRows = true;
-  static constexpr size_t kLanes = 16;
-  using Vec = __m512;
   using Idx = __m512i;
   using Mask = __mmask16;
 
-  static Vec zero() { return _mm512_setzero_ps(); }
-  static Vec broadcast(float s) { return _mm512_set1_ps(s); }
-  static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
-  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
-  static Vec load(const float* p) { return _mm512_loadu_ps(p); }
-  static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
-  // Lanes [0, count) of v to p[0, count), count <= kLanes.
-  static void store_first(float* p, Vec v, size_t count) {
-    _mm512_mask_storeu_ps(p, gemm::avx512::first_lanes(count), v);
-  }
   static Idx indices(const int32_t* lanes) { return _mm512_loadu_si512(lanes); }
   static Idx offset(Idx i, int32_t by) { return _mm512_add_epi32(i, _mm512_set1_epi32(by)); }
   static Mask mask(uint32_t lane_bits) { return __mmask16(lane_bits); }
@@ -64,4 +56,5 @@ struct Avx512Ops {
   }
 };
 
+}  // namespace
 }  // namespace dendrite::winograd

@@ -7,29 +7,18 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "cpu/vec_avx2.h"
 #include "gemm/simd_avx2.h"
 
 namespace dendrite::infer {
 namespace {
 
-struct Avx2Ops {
-  static constexpr size_t kLanes = 8;
-  using Vec = __m256;
-  static Vec zero() { return _mm256_setzero_ps(); }
-  static Vec broadcast(float s) { return _mm256_set1_ps(s); }
-  static Vec load(const float* p) { return _mm256_loadu_ps(p); }
-  static Vec load_first(const float* p, size_t n) { return _mm256_maskload_ps(p, gemm::avx2::first_lanes(n)); }
-  static void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t n) { _mm256_maskstore_ps(p, gemm::avx2::first_lanes(n), v); }
+// The basic operations (zero … fma, load_first, store_first) come from cpu::Avx2Vec.
+struct Avx2Ops : cpu::Avx2Vec {
   static void store_lanes(float* dst, Vec v, size_t first, size_t count) {
     const __m256i from = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(int(first)));
     _mm256_maskstore_ps(dst, gemm::avx2::first_lanes(count), _mm256_permutevar8x32_ps(v, from));
   }
-  static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-  static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
-  static Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
-  static Vec max(Vec a, Vec b) { return _mm256_max_ps(a, b); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
   static void deinterleave(const float* p, Vec& even, Vec& odd) { deinterleave(_mm256_loadu_ps(p), _mm256_loadu_ps(p + 8), even, odd); }
   static void deinterleave(Vec a, Vec b, Vec& even, Vec& odd) {
     // shuffle: [a0 a2 b0 b2 | a4 a6 b4 b6]; the 64-bit permute puts the a pairs first.

@@ -19,30 +19,19 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "cpu/vec_avx512.h"
 #include "gemm/simd_avx512.h"
 
 namespace dendrite::infer {
 namespace {
 
-struct Avx512Ops {
-  static constexpr size_t kLanes = 16;
-  using Vec = __m512;
-  static Vec zero() { return _mm512_setzero_ps(); }
-  static Vec broadcast(float s) { return _mm512_set1_ps(s); }
-  static Vec load(const float* p) { return _mm512_loadu_ps(p); }
-  static Vec load_first(const float* p, size_t n) { return _mm512_maskz_loadu_ps(gemm::avx512::first_lanes(n), p); }
-  static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t n) { _mm512_mask_storeu_ps(p, gemm::avx512::first_lanes(n), v); }
+// The basic operations (zero … fma, load_first, store_first) come from cpu::Avx512Vec.
+struct Avx512Ops : cpu::Avx512Vec {
   static void store_lanes(float* dst, Vec v, size_t first, size_t count) {
     const __m512i from = _mm512_add_epi32(
         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(int(first)));
     _mm512_mask_storeu_ps(dst, gemm::avx512::first_lanes(count), _mm512_permutexvar_ps(from, v));
   }
-  static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
-  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
-  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
-  static Vec max(Vec a, Vec b) { return _mm512_max_ps(a, b); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
   static void deinterleave(const float* p, Vec& even, Vec& odd) { deinterleave(_mm512_loadu_ps(p), _mm512_loadu_ps(p + 16), even, odd); }
   static void deinterleave(Vec a, Vec b, Vec& even, Vec& odd) {
     const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);

@@ -4,28 +4,16 @@
 
 #include <cstddef>
 
+#include "cpu/vec_scalar.h"
+
 namespace dendrite::infer {
 namespace {
 
-struct ScalarOps {
-  static constexpr size_t kLanes = 1;
-  using Vec = float;
-  static Vec zero() { return 0.0f; }
-  static Vec broadcast(float s) { return s; }
-  static Vec load(const float* p) { return *p; }
-  static Vec load_first(const float* p, size_t n) { return n > 0 ? *p : 0.0f; }
-  static void store(float* p, Vec v) { *p = v; }
-  static void store_first(float* p, Vec v, size_t n) {
-    if (n > 0) *p = v;
-  }
+// The basic operations (zero … fma, load_first, store_first) come from cpu::ScalarVec.
+struct ScalarOps : cpu::ScalarVec {
   static void store_lanes(float* dst, Vec v, size_t /*first*/, size_t count) {
     if (count > 0) *dst = v;
   }
-  static Vec add(Vec a, Vec b) { return a + b; }
-  static Vec sub(Vec a, Vec b) { return a - b; }
-  static Vec mul(Vec a, Vec b) { return a * b; }
-  static Vec max(Vec a, Vec b) { return a > b ? a : b; }
-  static Vec fma(Vec a, Vec b, Vec c) { return a * b + c; }
   static void deinterleave(const float* p, Vec& even, Vec& odd) {
     even = p[0];
     odd = p[1];

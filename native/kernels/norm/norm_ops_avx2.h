@@ -8,29 +8,19 @@
 #include <cstddef>
 
 #include "activation/vector_math_avx2.h"
+#include "cpu/vec_avx2.h"
 #include "elementwise/simd_avx2.h"
 
 namespace dendrite::norm {
 
-struct Avx2Ops {
-  static constexpr size_t kLanes = 8;
-  using Vec = __m256;
+// Internal linkage, as the basic operations it extends (cpu/vec_avx2.h).
+namespace {
+
+struct Avx2Ops : cpu::Avx2Vec {
   struct Wide {
     __m256d lo, hi;
   };
 
-  static Vec zero() { return _mm256_setzero_ps(); }
-  static Vec broadcast(float s) { return _mm256_set1_ps(s); }
-  static Vec load(const float* p) { return _mm256_loadu_ps(p); }
-  static Vec load_first(const float* p, size_t count, Vec fill) { return simd::load_upto8(p, count, fill); }
-  static void store(float* p, Vec v) { _mm256_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t count) { simd::store_upto8(p, count, v); }
-  static Vec add(Vec a, Vec b) { return _mm256_add_ps(a, b); }
-  static Vec sub(Vec a, Vec b) { return _mm256_sub_ps(a, b); }
-  static Vec mul(Vec a, Vec b) { return _mm256_mul_ps(a, b); }
-  static Vec div(Vec a, Vec b) { return _mm256_div_ps(a, b); }
-  static Vec sqrt(Vec a) { return _mm256_sqrt_ps(a); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm256_fmadd_ps(a, b, c); }
   // exp(exponent·log(base)): relative error about 1e-6·(1 + |exponent·log(base)|).
   static Vec pow(Vec base, float exponent) { return vmath::exp(_mm256_mul_ps(vmath::log(base), broadcast(exponent))); }
 
@@ -51,4 +41,5 @@ struct Avx2Ops {
   }
 };
 
+}  // namespace
 }  // namespace dendrite::norm

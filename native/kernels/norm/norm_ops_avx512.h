@@ -8,35 +8,17 @@
 #include <cstddef>
 
 #include "elementwise/simd_avx2.h"
-#include "gemm/simd_avx512.h"
+#include "cpu/vec_avx512.h"
 
 namespace dendrite::norm {
 
-struct Avx512Ops {
-  static constexpr size_t kLanes = 16;
-  using Vec = __m512;
+// Internal linkage, as the basic operations it extends (cpu/vec_avx512.h).
+namespace {
+
+struct Avx512Ops : cpu::Avx512Vec {
   struct Wide {
     __m512d lo, hi;
   };
-
-  static Vec zero() { return _mm512_setzero_ps(); }
-  static Vec broadcast(float s) { return _mm512_set1_ps(s); }
-  static Vec load(const float* p) { return _mm512_loadu_ps(p); }
-  // Whole vectors through plain moves (masked stores are slow on some cores, AMD's among them).
-  static Vec load_first(const float* p, size_t count, Vec fill) {
-    return count >= kLanes ? _mm512_loadu_ps(p) : _mm512_mask_loadu_ps(fill, gemm::avx512::first_lanes(count), p);
-  }
-  static void store(float* p, Vec v) { _mm512_storeu_ps(p, v); }
-  static void store_first(float* p, Vec v, size_t count) {
-    if (count >= kLanes) _mm512_storeu_ps(p, v);
-    else _mm512_mask_storeu_ps(p, gemm::avx512::first_lanes(count), v);
-  }
-  static Vec add(Vec a, Vec b) { return _mm512_add_ps(a, b); }
-  static Vec sub(Vec a, Vec b) { return _mm512_sub_ps(a, b); }
-  static Vec mul(Vec a, Vec b) { return _mm512_mul_ps(a, b); }
-  static Vec div(Vec a, Vec b) { return _mm512_div_ps(a, b); }
-  static Vec sqrt(Vec a) { return _mm512_sqrt_ps(a); }
-  static Vec fma(Vec a, Vec b, Vec c) { return _mm512_fmadd_ps(a, b, c); }
 
   static Wide wide_zero() { return {_mm512_setzero_pd(), _mm512_setzero_pd()}; }
   // Zero-masked forms throughout: the plain ones (and the casts, built on them) start from an
@@ -61,4 +43,5 @@ struct Avx512Ops {
   }
 };
 
+}  // namespace
 }  // namespace dendrite::norm

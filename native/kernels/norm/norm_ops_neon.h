@@ -8,28 +8,17 @@
 #include <cstddef>
 
 #include "cpu/simd_neon.h"
+#include "cpu/vec_neon.h"
 #include "cpu/vector_math_neon.h"
 
 namespace dendrite::norm {
 
-struct NeonOps {
-  static constexpr size_t kLanes = neon::kLanes;
-  using Vec = float32x4_t;
+// Internal linkage, as the basic operations it extends (cpu/vec_neon.h).
+namespace {
+
+struct NeonOps : cpu::NeonVec {
   using Wide = neon::Double4;
 
-  static Vec zero() { return vdupq_n_f32(0.0f); }
-  static Vec broadcast(float s) { return vdupq_n_f32(s); }
-  static Vec load(const float* p) { return vld1q_f32(p); }
-  // The first `count` (<= kLanes) values of p, `fill` in the other lanes (nothing past p + count is read).
-  static Vec load_first(const float* p, size_t count, Vec fill) { return neon::load_first(p, count, fill); }
-  static void store(float* p, Vec v) { vst1q_f32(p, v); }
-  static void store_first(float* p, Vec v, size_t count) { neon::store_first(p, v, count); }
-  static Vec add(Vec a, Vec b) { return vaddq_f32(a, b); }
-  static Vec sub(Vec a, Vec b) { return vsubq_f32(a, b); }
-  static Vec mul(Vec a, Vec b) { return vmulq_f32(a, b); }
-  static Vec div(Vec a, Vec b) { return vdivq_f32(a, b); }
-  static Vec sqrt(Vec a) { return vsqrtq_f32(a); }
-  static Vec fma(Vec a, Vec b, Vec c) { return vfmaq_f32(c, a, b); }  // a·b + c
   // exp(exponent·log(base)): relative error about 1e-6·(1 + |exponent·log(base)|).
   static Vec pow(Vec base, float exponent) { return vmath::exp(vmulq_f32(vmath::log(base), broadcast(exponent))); }
 
@@ -46,4 +35,5 @@ struct NeonOps {
   }
 };
 
+}  // namespace
 }  // namespace dendrite::norm

@@ -8,11 +8,6 @@ namespace dendrite {
 namespace {
 
 struct OptimAvx2 : simd::Avx2Ops {
-  static __m256 add(__m256 a, __m256 b) { return _mm256_add_ps(a, b); }
-  static __m256 mul(__m256 a, __m256 b) { return _mm256_mul_ps(a, b); }
-  static __m256 div(__m256 a, __m256 b) { return _mm256_div_ps(a, b); }
-  static __m256 sqrt(__m256 a) { return _mm256_sqrt_ps(a); }
-  static __m256 max(__m256 a, __m256 b) { return _mm256_max_ps(a, b); }
   static __m256 abs(__m256 a) { return simd::abs(a); }
   static __m256 fnma(__m256 a, __m256 b, __m256 c) { return _mm256_fnmadd_ps(a, b, c); }
   static __m256 sign(__m256 w) {

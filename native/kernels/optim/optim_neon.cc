@@ -9,11 +9,6 @@ namespace dendrite {
 namespace {
 
 struct OptimNeon : neon::NeonOps {
-  static float32x4_t add(float32x4_t a, float32x4_t b) { return vaddq_f32(a, b); }
-  static float32x4_t mul(float32x4_t a, float32x4_t b) { return vmulq_f32(a, b); }
-  static float32x4_t div(float32x4_t a, float32x4_t b) { return vdivq_f32(a, b); }
-  static float32x4_t sqrt(float32x4_t a) { return vsqrtq_f32(a); }
-  static float32x4_t max(float32x4_t a, float32x4_t b) { return vmaxq_f32(a, b); }
   static float32x4_t abs(float32x4_t a) { return vabsq_f32(a); }
   static float32x4_t fnma(float32x4_t a, float32x4_t b, float32x4_t c) { return vfmsq_f32(c, a, b); }
   static float32x4_t sign(float32x4_t w) {
