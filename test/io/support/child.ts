@@ -45,15 +45,29 @@ require.extensions['.ts'] = (module, filename) => {
   return `${transpile ? hook : ''}\nconst dd = require(${JSON.stringify(file)});\n`;
 }
 
+/**
+ * The command that starts a child Node.js running `script`: this process's
+ * Node, or, when DENDRITE_TEST_NODE_RUNNER names an emulator (the arm64 run
+ * under qemu-aarch64, scripts/test-arm64-node.sh), this Node through it, with
+ * five times the time (emulated start-up is slow).
+ */
+function childCommand(script: string, args: string[], timeoutMs: number): { file: string; argv: string[]; timeout: number } {
+  const argv = ['-e', prelude() + script, ...args];
+  const runner = process.env.DENDRITE_TEST_NODE_RUNNER;
+  return runner ? { file: runner, argv: [process.execPath, ...argv], timeout: 5 * timeoutMs } : { file: process.execPath, argv, timeout: timeoutMs };
+}
+
 /** Runs `script` (with `dd` in scope) and returns its result; args are process.argv[1..]. */
 export function runChild(script: string, args: string[] = [], timeoutMs = 60000): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['-e', prelude() + script, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs });
+  const c = childCommand(script, args, timeoutMs);
+  return spawnSync(c.file, c.argv, { cwd: repoRoot, encoding: 'utf8', timeout: c.timeout });
 }
 
 /** runChild without blocking the test's event loop. */
 export function runChildAsync(script: string, args: string[] = [], timeoutMs = 60000): Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', prelude() + script, ...args], { cwd: repoRoot, timeout: timeoutMs });
+    const c = childCommand(script, args, timeoutMs);
+    const child = spawn(c.file, c.argv, { cwd: repoRoot, timeout: c.timeout });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
