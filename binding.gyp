@@ -6,6 +6,11 @@
     'cflags_cc!': ['-fno-exceptions', '-fno-rtti', '-std=gnu++1y', '-std=gnu++17'],
     'cflags_cc': ['-std=c++17', '-O3', '-fexceptions', '-fno-math-errno', '-fvisibility=hidden'],
     'include_dirs': ['native/kernels'],
+    # On Linux every file binds libm's functions to the versions every glibc
+    # has (native/kernels/cpu/glibc_compat.h says why).
+    'conditions': [
+      ['OS=="linux"', { 'cflags_cc': ['-include', '<(module_root_dir)/native/kernels/cpu/glibc_compat.h'] }],
+    ],
     'xcode_settings': {
       'GCC_ENABLE_CPP_EXCEPTIONS': 'YES',
       'CLANG_CXX_LANGUAGE_STANDARD': 'c++17',

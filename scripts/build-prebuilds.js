@@ -30,6 +30,11 @@ const CROSS = {
   arm64: 'aarch64-linux-gnu-',
 };
 const ELF_MACHINE = { x64: 'Advanced Micro Devices X86-64', arm64: 'AArch64' };
+// The oldest C and C++ runtimes the Linux binaries promise to load on
+// (docs/building.md): glibc 2.17, libstdc++ of GCC 6. A binary needing a newer
+// symbol version fails the build: some new call would otherwise quietly drop
+// every older system (native/kernels/cpu/glibc_compat.h, threadpool/cond_var.h).
+const NEWEST_ALLOWED = { GLIBC: '2.17', GLIBCXX: '3.4.22', CXXABI: '1.3.10' };
 
 function usage(code) {
   const text = [
@@ -187,9 +192,13 @@ function main() {
     const { machine, stripped, newest, needed, bytes } = r.facts;
     const want = ELF_MACHINE[r.arch];
     const machineOk = !want || machine === want;
-    ok = ok && machineOk && stripped;
+    const tooNew = platform === 'linux'
+      ? Object.entries(NEWEST_ALLOWED).filter(([lib, max]) => newest[lib] && compareVersions(newest[lib], max) > 0).map(([lib, max]) => `${lib}_${newest[lib]} (at most ${lib}_${max})`)
+      : [];
+    ok = ok && machineOk && stripped && tooNew.length === 0;
     const needs = Object.entries(newest).map(([lib, v]) => `${lib}_${v}`).join(', ');
     console.log(`  ${rel}  ${(bytes / 1024).toFixed(0)} KiB  ${machine}${machineOk ? '' : ` (expected ${want})`}  ${stripped ? 'stripped' : 'NOT stripped'}  needs ${needs || 'no versioned symbols'}  links ${needed.join(' ')}  (${r.seconds.toFixed(0)} s)`);
+    if (tooNew.length > 0) console.log(`    needs newer runtime symbols than promised: ${tooNew.join(', ')}`);
   }
   if (!ok) process.exit(1);
 }

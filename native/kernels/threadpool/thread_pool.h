@@ -7,12 +7,13 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "threadpool/cond_var.h"
 
 namespace dendrite {
 
@@ -45,8 +46,8 @@ class ThreadPool {
   std::mutex run_mutex_;  // one run() at a time
 
   std::mutex mutex_;
-  std::condition_variable wake_;
-  std::condition_variable done_;
+  CondVar wake_;
+  CondVar done_;
   const Task* job_ = nullptr;
   int job_tasks_ = 0;
   std::atomic<int> next_task_{0};
