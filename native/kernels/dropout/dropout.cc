@@ -40,7 +40,9 @@ void backward_scalar(const float* gy, bool gy_uniform, const uint8_t* mask, size
 const DropoutPaths& paths(const Context& ctx) {
   static const DropoutPaths scalar{forward_scalar, backward_scalar, scale_elements_scalar};
 #ifdef DENDRITE_DROPOUT_HAS_AVX2
+  static const DropoutPaths avx512_paths{avx512::dropout_forward, avx2::dropout_backward, avx2::scale_elements};
   static const DropoutPaths avx2_paths{avx2::dropout_forward, avx2::dropout_backward, avx2::scale_elements};
+  if (ctx.isa == Isa::Avx512) return avx512_paths;
   if (has_avx2(ctx.isa)) return avx2_paths;
 #endif
 #if DENDRITE_HAVE_NEON_KERNELS

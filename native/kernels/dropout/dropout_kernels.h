@@ -33,6 +33,13 @@ void dropout_backward(const float* gy, bool gy_uniform, const uint8_t* mask, siz
 void scale_elements(const float* src, float* dst, size_t n, float factor);
 }  // namespace avx2
 
+namespace avx512 {
+// The forward pass on sixteen Philox counters at once; same results bit for
+// bit. (The backward pass and channel scaling use the AVX2 loops.)
+void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,
+                     const DropoutRule& rule, bool stream);
+}  // namespace avx512
+
 namespace neon {  // arm64 builds only (DENDRITE_HAVE_NEON_KERNELS)
 // Same results bit for bit as the scalar versions; `stream` is ignored.
 void dropout_forward(const float* x, float* out, uint8_t* mask, size_t n, uint64_t position, uint32_t seed,

@@ -80,6 +80,49 @@ TEST(dropout_mask_depends_only_on_seed_and_position) {
   }
 }
 
+TEST(dropout_forward_streams_large_outputs_on_every_isa) {
+  // Past 4Mi elements the vector loops write around the caches (non-temporal
+  // stores) where the output and the mask are aligned at the first whole
+  // group; one element further they may not. Either way every ISA must give
+  // the scalar stream's bits. Offset 3 starts the stream mid-group: the first
+  // 125 positions go one at a time, so the outputs are placed such that
+  // position 128 falls on a 64-byte boundary.
+  const size_t n = (size_t{1} << 22) + 77;
+  const double p = 0.45;
+  const uint64_t offset = 3;
+  const size_t head = 125;
+  std::vector<float> x = ramp(n);
+  std::vector<float> want(n);
+  std::vector<uint8_t> want_mask(n);
+  {
+    ThreadPool pool(1);
+    dropout_forward(Context{Isa::Scalar, &pool, nullptr}, x.data(), want.data(), want_mask.data(), n, p, 31, offset);
+  }
+  const auto first_aligned = [](const void* base, size_t element_bytes, size_t skip) {
+    size_t k = 0;
+    while ((reinterpret_cast<uintptr_t>(base) + (k + skip) * element_bytes) % 64 != 0) ++k;
+    return k;
+  };
+  std::vector<float> out(n + 64);
+  std::vector<uint8_t> mask(n + 128);
+  const size_t out_at = first_aligned(out.data(), sizeof(float), head);
+  const size_t mask_at = first_aligned(mask.data(), 1, head);
+  for (Isa isa : dendrite_test::supported_isas()) {
+    ThreadPool pool(2);
+    Context ctx{isa, &pool, nullptr};
+    for (size_t extra : {size_t(0), size_t(1)}) {
+      std::fill(out.begin(), out.end(), -1.0f);
+      std::fill(mask.begin(), mask.end(), uint8_t{7});
+      float* o = out.data() + out_at + extra;
+      uint8_t* m = mask.data() + mask_at + extra;
+      dropout_forward(ctx, x.data(), o, m, n, p, 31, offset);
+      CHECK(std::memcmp(o, want.data(), n * sizeof(float)) == 0) << isa_name(isa) << " extra " << extra;
+      CHECK(std::memcmp(m, want_mask.data(), n) == 0) << isa_name(isa) << " extra " << extra;
+      CHECK(o[n] == -1.0f && m[n] == 7) << "wrote past the end: " << isa_name(isa);
+    }
+  }
+}
+
 TEST(dropout_backward_uniform_equals_backward_of_a_filled_gradient) {
   // The gradient of a sum reaches dropout as one value for every element; the
   // uniform form must give the bits the general one gives for gy filled with
