@@ -38,7 +38,13 @@ else
   mapfile -t files < <(find test -name '*.test.ts' | sort)
   mapfile -t spawning < <(grep -lE 'process\.execPath|\bfork\(' "${files[@]}" || true)
   echo "left out (they start child Node.js processes): ${spawning[*]:-none}"
-  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -vxF -f <(printf '%s\n' "${spawning[@]:-/}"))
+  # The documentation's pages train models as a reader would (minutes on x64):
+  # one page took 19 minutes here, past jest's per-test limit, and a timed-out
+  # page goes on running behind the next ones. They are plain TypeScript over
+  # the same bindings the other files test; pass the file to run it anyway.
+  slow=(test/docs.test.ts)
+  echo "left out (too slow under emulation): ${slow[*]}"
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -vxF -f <(printf '%s\n' "${spawning[@]:-/}" "${slow[@]}"))
 fi
 # ts-jest type-checks the whole program for the first test file, which takes
 # minutes under emulation; the x64 run has checked the types, so here each file
