@@ -9,7 +9,7 @@
     # On Linux every file binds libm's functions to the versions every glibc
     # has (native/kernels/cpu/glibc_compat.h says why).
     'conditions': [
-      ['OS=="linux"', { 'cflags_cc': ['-include', '<(module_root_dir)/native/kernels/cpu/glibc_compat.h'] }],
+      ['OS=="linux"', { 'cflags_cc': ['-include', '$(srcdir)/native/kernels/cpu/glibc_compat.h'] }],
     ],
     'xcode_settings': {
       'GCC_ENABLE_CPP_EXCEPTIONS': 'YES',
