@@ -1,5 +1,5 @@
 // The pieces of the inference kernels that one instruction set supplies,
-// chosen once per call from ctx.isa (scalar, AVX2 + FMA, AVX-512). The
+// chosen once per call from ctx.isa (scalar, AVX2 + FMA, AVX-512, NEON). The
 // drivers (conv_infer.cc, linear_infer.cc) own the loops over the batch, the
 // threads and the scratch; these functions own the arithmetic.
 #pragma once
@@ -134,11 +134,17 @@ const InferKernels& scalar_infer_kernels();
 const InferKernels& avx2_infer_kernels();
 const InferKernels& avx512_infer_kernels();
 #endif
+#if DENDRITE_HAVE_NEON_KERNELS
+const InferKernels& neon_infer_kernels();
+#endif
 
 inline const InferKernels& infer_kernels(Isa isa) {
 #if defined(__x86_64__) || defined(__i386__)
   if (isa == Isa::Avx512) return avx512_infer_kernels();
   if (isa == Isa::Avx2) return avx2_infer_kernels();
+#endif
+#if DENDRITE_HAVE_NEON_KERNELS
+  if (has_neon(isa)) return neon_infer_kernels();
 #endif
   (void)isa;
   return scalar_infer_kernels();
