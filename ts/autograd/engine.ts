@@ -50,6 +50,11 @@ export function copyGradient(g: Gradient): Float32Array {
   return copy;
 }
 
+/** Returns a gradient's buffer to the pool (a number holds none). */
+function releaseGradient(g: Gradient | undefined): void {
+  if (!(g instanceof UniformStorage)) release(g);
+}
+
 /** target += g, elementwise. */
 export function addGradient(g: Gradient, target: Float32Array): void {
   if (!(g instanceof UniformStorage)) {
@@ -234,7 +239,7 @@ export function propagate(roots: readonly Root[], sink: GradientSink, retainGrap
     noGrad(() => runNodes(order, pending, sink, retainGraph));
     return order;
   } finally {
-    for (const b of pending.values()) if (!(b instanceof UniformStorage)) release(b);
+    for (const b of pending.values()) releaseGradient(b);
   }
 }
 
@@ -245,7 +250,7 @@ function runNodes(order: GradNode[], pending: Map<GradNode, Gradient>, sink: Gra
     if (g !== undefined) sink.atNode(node, g);
     const needs = sink.needs(node);
     if (needs === null) {
-      if (!(g instanceof UniformStorage)) release(g);
+      releaseGradient(g);
       continue;
     }
     if (g === undefined) {

@@ -32,9 +32,7 @@ export class UniformStorage extends Storage {
   /** The elements, written out into a pooled buffer on first use. */
   elements(): Float32Array {
     if (!this.written) {
-      const buffer = allocFloat32(this.length);
-      buffer.fill(this.value);
-      this.data = buffer;
+      this.data = this.copy();
       this.written = true;
     }
     return this.data as Float32Array;
